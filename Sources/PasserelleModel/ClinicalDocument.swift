@@ -1,0 +1,98 @@
+/// The common document model: what every parser produces and every adapter consumes.
+///
+/// Field names follow CDA R2; flat sources fill what they carry. Absent values are `nil`
+/// (or carry a `nullFlavor`) rather than being invented.
+public struct ClinicalDocument: Sendable, Hashable, Codable {
+    /// Document (version) id.
+    public var id: Identifier?
+    /// Id shared by all versions.
+    public var setID: Identifier?
+    /// Version number (1, 2, ...).
+    public var versionNumber: Int?
+    /// Relations to other documents (RPLC parent for a replacing version).
+    public var relatedDocuments: [RelatedDocument]
+    /// `realmCode/@code` (`FR`).
+    public var realmCode: String?
+    /// `typeId/@extension` (`POCD_HD000040`).
+    public var typeID: Identifier?
+    /// Declared templates (conformance profiles).
+    public var templates: [TemplateID]
+    /// Document type (JDV_J07, mostly LOINC).
+    public var typeCode: CodedValue?
+    /// Title.
+    public var title: String?
+    /// Creation time with precision and offset.
+    public var creationTime: Timestamp?
+    /// Confidentiality (N, R, V).
+    public var confidentiality: CodedValue?
+    /// `languageCode/@code` (`fr-FR`).
+    public var language: String?
+    /// The patient.
+    public var patient: Patient?
+    /// Authors.
+    public var authors: [Author]
+    /// Custodian organisation.
+    public var custodian: Organization?
+    /// Legal authenticator.
+    public var legalAuthenticator: Authenticator?
+    /// Other authenticators.
+    public var authenticators: [Authenticator]
+    /// Encounter.
+    public var encounter: Encounter?
+    /// Documented acts.
+    public var serviceEvents: [ServiceEvent]
+    /// Body.
+    public var body: DocumentBody
+    /// Where the document came from.
+    public var provenance: Provenance?
+
+    /// Creates a document.
+    public init(
+        id: Identifier? = nil, setID: Identifier? = nil, versionNumber: Int? = nil,
+        relatedDocuments: [RelatedDocument] = [], realmCode: String? = nil, typeID: Identifier? = nil,
+        templates: [TemplateID] = [], typeCode: CodedValue? = nil, title: String? = nil,
+        creationTime: Timestamp? = nil, confidentiality: CodedValue? = nil, language: String? = nil,
+        patient: Patient? = nil, authors: [Author] = [], custodian: Organization? = nil,
+        legalAuthenticator: Authenticator? = nil, authenticators: [Authenticator] = [],
+        encounter: Encounter? = nil, serviceEvents: [ServiceEvent] = [], body: DocumentBody = .absent,
+        provenance: Provenance? = nil
+    ) {
+        self.id = id
+        self.setID = setID
+        self.versionNumber = versionNumber
+        self.relatedDocuments = relatedDocuments
+        self.realmCode = realmCode
+        self.typeID = typeID
+        self.templates = templates
+        self.typeCode = typeCode
+        self.title = title
+        self.creationTime = creationTime
+        self.confidentiality = confidentiality
+        self.language = language
+        self.patient = patient
+        self.authors = authors
+        self.custodian = custodian
+        self.legalAuthenticator = legalAuthenticator
+        self.authenticators = authenticators
+        self.encounter = encounter
+        self.serviceEvents = serviceEvents
+        self.body = body
+        self.provenance = provenance
+    }
+
+    /// The id of the document this version replaces (`relatedDocument typeCode="RPLC"`).
+    public var replacedDocumentID: Identifier? {
+        relatedDocuments.first { $0.typeCode == "RPLC" }?.parentIdentifiers.first
+    }
+
+    /// Practice setting: the first `standardIndustryClassCode` of a service-event performer's
+    /// organisation (XDS practiceSettingCode, DOMAIN.md §2).
+    public var practiceSetting: CodedValue? {
+        for event in serviceEvents {
+            for performer in event.performers {
+                if let code = performer.organization?.industryClass { return code }
+            }
+        }
+        return nil
+    }
+}

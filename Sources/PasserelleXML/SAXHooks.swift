@@ -1,0 +1,106 @@
+import CLibXML2
+import PasserelleModel
+
+/// The SAX2 callbacks Passerelle installs on each parser context. They wrap libxml2's own
+/// tree builders to add safety checks (DTD refusal, depth, text and attribute sizes,
+/// XInclude) and record each element's column, and route errors to the parse's own state.
+enum SAXHooks {
+    static let xincludeNamespaces: [StaticString] = ["http://www.w3.org/2001/XInclude", "http://www.w3.org/2003/XInclude"]
+
+    static func install(on context: xmlParserCtxtPtr) {
+        guard let sax = context.pointee.sax else { return }
+        sax.pointee.internalSubset = internalSubset
+        sax.pointee.externalSubset = nil
+        sax.pointee.getEntity = getEntity
+        sax.pointee.getParameterEntity = { _, _ in nil }
+        sax.pointee.resolveEntity = { _, _, _ in nil }
+        sax.pointee.startElementNs = startElement
+        sax.pointee.endElementNs = endElement
+        sax.pointee.characters = characters
+        sax.pointee.ignorableWhitespace = characters
+        sax.pointee.serror = structuredError
+        sax.pointee.initialized = XML_SAX2_MAGIC
+    }
+
+    /// A DOCTYPE is refused before its internal subset is read: no entity can be declared,
+    /// so XXE, parameter entities, external DTDs, billion laughs and quadratic blowup all stop here.
+    private static let internalSubset: internalSubsetSAXFunc = { context, _, _, _ in
+        guard let (parser, state) = ParseState.from(context) else { return }
+        state.stop(
+            parser, code: .xmlDTDForbidden,
+            message: "a document type declaration (DOCTYPE) is not allowed: CDA documents have none, and DTDs can declare entities",
+            location: state.currentLocation(parser))
+    }
+
+    /// Only the five predefined entities (`&lt;` ...) exist; anything else is undeclared.
+    private static let getEntity: getEntitySAXFunc = { _, name in
+        guard let name else { return nil }
+        return xmlGetPredefinedEntity(name)
+    }
+
+    private static let startElement: startElementNsSAX2Func = {
+        context, localName, prefix, uri, namespaceCount, namespaces, attributeCount, defaultedCount, attributes in
+        guard let (parser, state) = ParseState.from(context), !state.stopped else { return }
+        let position = XMLNodeLocation.startOfCurrentTag(in: parser)
+        let location = SourceLocation(line: position.line, column: position.column)
+        state.depth += 1
+        state.textRun = 0
+        if state.depth > state.limits.maxDepth {
+            state.stop(
+                parser, code: .xmlTooDeep,
+                message: "elements are nested deeper than the limit of \(state.limits.maxDepth) levels", location: location)
+            return
+        }
+        if let attributes, attributeCount > 0 {
+            for index in 0..<Int(attributeCount) {
+                guard let start = attributes[index * 5 + 3], let end = attributes[index * 5 + 4] else { continue }
+                let size = end - start
+                if size > state.limits.maxAttributeBytes {
+                    state.stop(
+                        parser, code: .xmlAttributeTooLarge,
+                        message: "an attribute value of \(size) bytes exceeds the limit of \(state.limits.maxAttributeBytes) bytes",
+                        location: location)
+                    return
+                }
+            }
+        }
+        if let uri, xincludeNamespaces.contains(where: { xmlStrEqual(uri, $0.utf8Start) == 1 }) {
+            state.stop(
+                parser, code: .xmlXIncludeForbidden,
+                message: "XInclude elements are not processed: a document must be self-contained", location: location)
+            return
+        }
+        xmlSAX2StartElementNs(
+            context, localName, prefix, uri, namespaceCount, namespaces, attributeCount, defaultedCount, attributes)
+        if let node = parser.pointee.node {
+            XMLNodeLocation.store(line: position.line, column: position.column, in: node)
+        }
+    }
+
+    private static let endElement: endElementNsSAX2Func = { context, localName, prefix, uri in
+        guard let (_, state) = ParseState.from(context) else { return }
+        state.depth -= 1
+        state.textRun = 0
+        xmlSAX2EndElementNs(context, localName, prefix, uri)
+    }
+
+    private static let characters: charactersSAXFunc = { context, characters, length in
+        guard let (parser, state) = ParseState.from(context), !state.stopped else { return }
+        state.textRun += Int(length)
+        if state.textRun > state.limits.maxTextBytes {
+            state.stop(
+                parser, code: .xmlTextTooLarge,
+                message: "a text node exceeds the limit of \(state.limits.maxTextBytes) bytes",
+                location: state.currentLocation(parser))
+            return
+        }
+        xmlSAX2Characters(context, characters, length)
+    }
+
+    private static let structuredError: xmlStructuredErrorFunc = { userData, error in
+        guard let error, let (_, state) = ParseState.from(userData) else { return }
+        // After a deliberate stop libxml2 may add follow-up errors; the first reason is the one that matters.
+        if state.stopped, error.pointee.level != XML_ERR_WARNING { return }
+        state.diagnostics.append(LibXML2Error.diagnostic(from: error, sourceName: state.sourceName, schemaValidation: false))
+    }
+}

@@ -1,0 +1,109 @@
+import CLibXML2
+public import Foundation
+public import PasserelleModel
+
+/// A compiled XML schema set: the entry XSD and everything it includes or imports, read
+/// from local files only (remote imports are skipped, as `xmllint --nonet` does).
+///
+/// Compile once, validate many documents: the compiled schema is read-only and each
+/// validation uses its own context, so one instance can serve several tasks at once.
+public final class XMLSchemaSet: @unchecked Sendable {
+    private let schema: xmlSchemaPtr
+    /// The entry file.
+    public let entryURL: URL
+    /// Warnings from compiling the schema (e.g. skipped imports).
+    public let compileWarnings: [Diagnostic]
+
+    /// A schema that could not be compiled.
+    public struct CompileError: Error, CustomStringConvertible {
+        /// The entry file.
+        public let entryURL: URL
+        /// What went wrong.
+        public let diagnostics: [Diagnostic]
+
+        public var description: String {
+            let first = diagnostics.first { $0.severity == .error }?.description ?? "unknown error"
+            return "cannot compile XML schema \(entryURL.path): \(first)"
+        }
+    }
+
+    /// Compiles the schema set whose entry is `url` (a local file).
+    public init(contentsOf url: URL) throws(CompileError) {
+        LibXML2Setup.ensure()
+        LibXML2Setup.silenceCurrentThread()
+        let collector = ErrorCollector(sourceName: url.path, schemaValidation: false)
+        let unmanaged = Unmanaged.passRetained(collector)
+        defer { unmanaged.release() }
+        guard FileManager.default.isReadableFile(atPath: url.path) else {
+            throw CompileError(entryURL: url, diagnostics: [
+                Diagnostic(code: .xsdSchemaError, severity: .error, message: "the schema file cannot be read", file: url.path)
+            ])
+        }
+        guard let parserContext = xmlSchemaNewParserCtxt(url.path) else {
+            throw CompileError(entryURL: url, diagnostics: [
+                Diagnostic(code: .xsdSchemaError, severity: .error, message: "cannot create a schema parser", file: url.path)
+            ])
+        }
+        defer { xmlSchemaFreeParserCtxt(parserContext) }
+        xmlSchemaSetParserStructuredErrors(parserContext, ErrorCollector.handler, unmanaged.toOpaque())
+        // Errors raised while loading included files go through the thread's structured channel.
+        xmlSetStructuredErrorFunc(unmanaged.toOpaque(), ErrorCollector.handler)
+        defer { xmlSetStructuredErrorFunc(nil, nil) }
+        let compiled = xmlSchemaParse(parserContext)
+        let diagnostics = collector.diagnostics.map { diagnostic -> Diagnostic in
+            var schemaDiagnostic = diagnostic
+            schemaDiagnostic.code = diagnostic.severity == .error ? .xsdSchemaError : .xsdSchemaWarning
+            return schemaDiagnostic
+        }
+        guard let compiled else {
+            throw CompileError(entryURL: url, diagnostics: diagnostics)
+        }
+        self.schema = compiled
+        self.entryURL = url
+        self.compileWarnings = diagnostics.filter { $0.severity != .error }
+    }
+
+    deinit { xmlSchemaFree(schema) }
+
+    /// Validates a parsed document; returns schema diagnostics (empty when valid).
+    public func validate(_ tree: XMLTree) -> [Diagnostic] {
+        LibXML2Setup.silenceCurrentThread()
+        guard let context = xmlSchemaNewValidCtxt(schema) else {
+            return [Diagnostic(code: .xsdSchemaError, severity: .error, message: "cannot create a validation context", file: tree.sourceName)]
+        }
+        defer { xmlSchemaFreeValidCtxt(context) }
+        let collector = ErrorCollector(sourceName: tree.sourceName, schemaValidation: true)
+        let unmanaged = Unmanaged.passRetained(collector)
+        defer { unmanaged.release() }
+        xmlSchemaSetValidStructuredErrors(context, ErrorCollector.handler, unmanaged.toOpaque())
+        let result = xmlSchemaValidateDoc(context, tree.document)
+        var diagnostics = collector.diagnostics
+        if result != 0, !diagnostics.containsErrors {
+            diagnostics.append(
+                Diagnostic(
+                    code: .xsdInvalid, severity: .error,
+                    message: result < 0 ? "internal error while validating" : "the document does not conform to the schema",
+                    file: tree.sourceName))
+        }
+        return diagnostics
+    }
+}
+
+/// Collects structured errors from a libxml2 context into diagnostics.
+final class ErrorCollector {
+    let sourceName: String?
+    let schemaValidation: Bool
+    var diagnostics: [Diagnostic] = []
+
+    init(sourceName: String?, schemaValidation: Bool) {
+        self.sourceName = sourceName
+        self.schemaValidation = schemaValidation
+    }
+
+    static let handler: xmlStructuredErrorFunc = { userData, error in
+        guard let userData, let error else { return }
+        let collector = Unmanaged<ErrorCollector>.fromOpaque(userData).takeUnretainedValue()
+        collector.diagnostics.append(
+            LibXML2Error.diagnostic(from: error, sourceName: collector.sourceName, schemaValidation: collector.schemaValidation))
+    }
+}
