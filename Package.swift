@@ -45,13 +45,16 @@ let package = Package(
         ),
         .target(
             name: "PasserelleValidation",
-            dependencies: ["PasserelleXML", "PasserelleModel", "PasserelleCDA"],
+            dependencies: [
+                "PasserelleXML", "PasserelleModel", "PasserelleCDA",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "passerelle",
             dependencies: [
-                "PasserelleModel", "PasserelleXML", "PasserelleCDA",
+                "PasserelleModel", "PasserelleXML", "PasserelleCDA", "PasserelleValidation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

@@ -1,0 +1,56 @@
+import Foundation
+
+/// One input to process: a file, or standard input.
+struct InputItem: Sendable {
+    /// Name used in reports: the path as found, or `-` for standard input.
+    let name: String
+    /// The file, or `nil` for standard input.
+    let url: URL?
+
+    /// Reads the bytes.
+    func read() throws -> Data {
+        guard let url else { return FileHandle.standardInput.readDataToEndOfFile() }
+        return try Data(contentsOf: url, options: .mappedIfSafe)
+    }
+}
+
+/// Expands command-line paths: files as given, directories recursively (files with one of
+/// `extensions`, sorted), `-` for standard input. Missing paths are reported, not skipped silently.
+struct InputCollector {
+    let extensions: Set<String>
+
+    func collect(_ paths: [String]) -> (items: [InputItem], problems: [String]) {
+        var items: [InputItem] = []
+        var problems: [String] = []
+        let fileManager = FileManager.default
+        for path in paths {
+            if path == "-" {
+                items.append(InputItem(name: "-", url: nil))
+                continue
+            }
+            var isDirectory: ObjCBool = false
+            guard fileManager.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                problems.append("\(path): no such file or directory")
+                continue
+            }
+            guard isDirectory.boolValue else {
+                items.append(InputItem(name: path, url: URL(fileURLWithPath: path)))
+                continue
+            }
+            let root = URL(fileURLWithPath: path, isDirectory: true)
+            guard let enumerator = fileManager.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else {
+                problems.append("\(path): cannot read the directory")
+                continue
+            }
+            var found: [InputItem] = []
+            for case let url as URL in enumerator where extensions.contains(url.pathExtension.lowercased()) {
+                guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
+                let relative = String(url.path.dropFirst(root.path.count)).drop { $0 == "/" }
+                let name = path.hasSuffix("/") ? path + relative : path + "/" + relative
+                found.append(InputItem(name: name, url: url))
+            }
+            items += found.sorted { $0.name < $1.name }
+        }
+        return (items, problems)
+    }
+}

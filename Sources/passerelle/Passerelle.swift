@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+
+/// The `passerelle` command: an interoperability gateway for French e-health documents.
+@main
+struct Passerelle: AsyncParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "passerelle",
+        abstract: "Validate, inspect and convert French e-health documents (CDA R2 / CI-SIS).",
+        version: version,
+        subcommands: [ValidateCommand.self, InspectCommand.self])
+
+    /// Runs the command line. Usage errors exit with status 2 (the documented contract for
+    /// CI pipelines), not ArgumentParser's default 64.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(ExitStatus.usageOrIO.rawValue)
+            }
+            exit(withError: error)
+        }
+    }
+}
+
+/// Process exit statuses.
+enum ExitStatus: Int32 {
+    /// Every document passed.
+    case success = 0
+    /// At least one document failed.
+    case documentsFailed = 1
+    /// A usage or I/O error.
+    case usageOrIO = 2
+}
+
+/// Writes a line to standard error.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
