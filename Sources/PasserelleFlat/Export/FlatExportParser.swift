@@ -28,6 +28,7 @@ public struct FlatExportParser: Sendable {
     var nextLine = 1
     var group = PendingGroup()
     var spans: [FieldSpan] = []
+    var keyColumns: [Int] = []
     var lineEndingWarned = false
     var emptyRecords = 0
     var firstEmptyLine = 0
@@ -74,7 +75,7 @@ public struct FlatExportParser: Sendable {
                     message: "\(emptyRecords) empty line(s) skipped, the first at line \(firstEmptyLine)",
                     file: sourceName, location: SourceLocation(line: firstEmptyLine, column: 1)), emit)
         }
-        if profile.hasHeader, mapper == nil, summary.bytes > 0 {
+        if profile.hasHeader, mapper == nil, summary.bytes > 0, scanner != nil {
             throw FlatReadError(code: .flatHeader, file: sourceName, message: "the file ends before its header row")
         }
     }
@@ -105,7 +106,7 @@ public struct FlatExportParser: Sendable {
                     message: "the file starts with a UTF-8 byte-order mark but the profile declares \(choice.encoding.rawValue)",
                     file: sourceName, location: SourceLocation(line: 1, column: 1)), emit)
         }
-        if mapper == nil, !profile.hasHeader { try compile(header: nil) }
+        if mapper == nil, !profile.hasHeader || scanner == nil { try compile(header: nil) }
         return choice.hasBOM ? 3 : 0
     }
 
@@ -131,8 +132,9 @@ public struct FlatExportParser: Sendable {
         _ bytes: UnsafeBufferPointer<UInt8>, from position: Int, atEnd: Bool, _ emit: (FlatOutput) throws -> Void
     ) throws -> Int? {
         if let scanner {
-            var fields = spans
-            defer { spans = fields }
+            var fields: [FieldSpan] = []
+            swap(&fields, &spans)
+            defer { swap(&fields, &spans) }
             switch scanner.scan(bytes, from: position, atEnd: atEnd, fields: &fields) {
             case .needMoreInput:
                 guard bytes.count - position > profile.maxRecordBytes else { return nil }
