@@ -18,6 +18,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -28,6 +29,20 @@ let package = Package(
         .target(
             name: "PasserelleModel",
             dependencies: [],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "PasserelleIdentity",
+            dependencies: ["PasserelleModel"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "PasserelleFlat",
+            dependencies: [
+                "PasserelleModel",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: strictSettings
         ),
         .target(
@@ -54,7 +69,7 @@ let package = Package(
         .executableTarget(
             name: "passerelle",
             dependencies: [
-                "PasserelleModel", "PasserelleXML", "PasserelleCDA", "PasserelleValidation",
+                "PasserelleModel", "PasserelleXML", "PasserelleCDA", "PasserelleValidation", "PasserelleIdentity", "PasserelleFlat",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -78,6 +93,16 @@ let package = Package(
         .testTarget(
             name: "PasserelleCDATests",
             dependencies: ["PasserelleCDA", "PasserelleValidation", "PasserelleModel", "PasserelleTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "PasserelleIdentityTests",
+            dependencies: ["PasserelleIdentity", "PasserelleModel"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "PasserelleFlatTests",
+            dependencies: ["PasserelleFlat", "PasserelleModel"],
             swiftSettings: strictSettings
         ),
         .testTarget(

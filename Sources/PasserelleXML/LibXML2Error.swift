@@ -50,17 +50,30 @@ enum LibXML2Error {
         }
     }
 
-    /// Schema errors quote element values ("The value '…' is not accepted"); values may be
-    /// identity traits, so they are replaced by an ellipsis. Element and type names stay.
+    /// Schema errors quote element values ("The value '…' is not accepted", "'…' is not a valid
+    /// value of the atomic type"); values may be identity traits, so they are replaced by an
+    /// ellipsis. Element and type names stay. A quoted value ends at the first `' ` or `'.`,
+    /// so an apostrophe inside a value (O'Brien) does not cut the redaction short.
     static func redactValues(in message: String) -> String {
+        let redacted = redact(after: "value '", in: message)
+        return redact(after: ": '", in: redacted, onlyBefore: " is not a valid value")
+    }
+
+    private static func redact(after opening: String, in message: String, onlyBefore continuation: String? = nil) -> String {
         var result = ""
         var rest = Substring(message)
-        while let marker = rest.range(of: "value '") {
+        while let marker = rest.range(of: opening) {
             result += rest[..<marker.upperBound]
             let afterQuote = rest[marker.upperBound...]
-            guard let close = afterQuote.firstIndex(of: "'") else {
+            let close = [afterQuote.range(of: "' "), afterQuote.range(of: "'.")].compactMap { $0?.lowerBound }.min()
+                ?? afterQuote.lastIndex(of: "'")
+            guard let close else {
                 rest = afterQuote
                 break
+            }
+            if let continuation, !afterQuote[afterQuote.index(after: close)...].hasPrefix(continuation) {
+                rest = afterQuote
+                continue
             }
             result += "…"
             rest = afterQuote[close...]

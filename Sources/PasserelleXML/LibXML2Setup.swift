@@ -30,7 +30,12 @@ enum LibXML2Setup {
         let text = String(cString: url)
         if let schemeEnd = text.range(of: "://") {
             let scheme = text[..<schemeEnd.lowerBound].lowercased()
-            guard scheme == "file" else { return nil }
+            guard scheme == "file" else {
+                // libxml2's no-network loader refuses http and ftp and records an I/O error, so
+                // the schema compiler skips a remote import with a warning (as `xmllint --nonet`
+                // does) instead of failing on a missing document. Other schemes: refused here.
+                return scheme == "http" || scheme == "ftp" ? xmlNoNetExternalEntityLoader(url, id, ctxt) : nil
+            }
         }
         guard let loader = defaultLoader else { return nil }
         return loader(url, id, ctxt)

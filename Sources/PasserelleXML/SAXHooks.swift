@@ -98,9 +98,20 @@ enum SAXHooks {
     }
 
     private static let structuredError: xmlStructuredErrorFunc = { userData, error in
-        guard let error, let (_, state) = ParseState.from(userData) else { return }
-        // After a deliberate stop libxml2 may add follow-up errors; the first reason is the one that matters.
-        if state.stopped, error.pointee.level != XML_ERR_WARNING { return }
-        state.diagnostics.append(LibXML2Error.diagnostic(from: error, sourceName: state.sourceName, schemaValidation: false))
+        guard let error, let (parser, state) = ParseState.from(userData) else { return }
+        // Without recovery libxml2 stops at the first fatal error but may add follow-up errors
+        // (and does after a deliberate stop): the first reason is the one that matters.
+        if state.stopped || state.notWellFormed, error.pointee.level != XML_ERR_WARNING { return }
+        var diagnostic = LibXML2Error.diagnostic(from: error, sourceName: state.sourceName, schemaValidation: false)
+        if error.pointee.level == XML_ERR_FATAL {
+            state.notWellFormed = true
+            // An error at the very end of the input means the input stopped while a construct was open.
+            if diagnostic.code == .xmlNotWellFormed, error.pointee.code != Int32(XML_ERR_TAG_NAME_MISMATCH.rawValue), let input = parser.pointee.input, let cur = input.pointee.cur,
+                let end = input.pointee.end, cur >= end
+            {
+                diagnostic.code = .xmlTruncated
+            }
+        }
+        state.diagnostics.append(diagnostic)
     }
 }

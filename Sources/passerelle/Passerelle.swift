@@ -8,9 +8,16 @@ struct Passerelle: AsyncParsableCommand {
 
     static let configuration = CommandConfiguration(
         commandName: "passerelle",
-        abstract: "Validate, inspect and convert French e-health documents (CDA R2 / CI-SIS).",
+        abstract: "Validate, inspect and match French e-health documents and identities (CDA R2 / CI-SIS, INS).",
+        discussion: """
+            Examples:
+              passerelle validate --format sarif --output results.sarif incoming/
+              passerelle inspect document.xml
+              passerelle match patients.csv --output links.csv
+              passerelle profile check my-export-profile.json
+            """,
         version: version,
-        subcommands: [ValidateCommand.self, InspectCommand.self])
+        subcommands: [ValidateCommand.self, InspectCommand.self, MatchCommand.self, ProfileCommand.self])
 
     /// Runs the command line. Usage errors exit with status 2 (the documented contract for
     /// CI pipelines), not ArgumentParser's default 64.

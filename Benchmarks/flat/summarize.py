@@ -1,0 +1,27 @@
+#!/usr/bin/env python3
+"""Prints medians per file and tool from a flat benchmark JSONL file, and passerelle's ratios."""
+import json, statistics, sys
+from collections import defaultdict
+
+runs = defaultdict(list)
+for line in open(sys.argv[1]):
+    rec = json.loads(line)
+    runs[(rec["file"], rec["size"], rec["run"]["tool"])].append(rec)
+
+print("| file | MB | tool | rows | rows/s (median) | MB/s | peak RSS MB | runs |")
+print("|---|---:|---|---:|---:|---:|---:|---:|")
+medians = {}
+for (file, size, tool), recs in sorted(runs.items()):
+    rps = statistics.median(r["run"]["rows_per_s"] for r in recs)
+    mbs = statistics.median(float(r["run"]["mb_per_s"]) for r in recs)
+    rss = statistics.median(r["peak_rss_kb"] for r in recs) / 1024
+    medians[(file, tool)] = rps
+    print(f"| {file} | {size/1e6:.0f} | {tool} | {recs[0]['run']['rows']} | {rps:,.0f} | {mbs:.1f} | {rss:.0f} | {len(recs)} |")
+print()
+for (file, tool), rps in sorted(medians.items()):
+    if tool != "passerelle":
+        continue
+    for peer, target in (("python-csv", 1.5), ("pandas-read_csv", 5.0)):
+        if (file, peer) in medians:
+            ratio = rps / medians[(file, peer)]
+            print(f"{file}: passerelle / {peer} = {ratio:.2f}x (target {target}x)")

@@ -1,0 +1,184 @@
+public import Foundation
+import PasserelleModel
+
+/// Push parser for flat exports: feed it chunks, it emits documents, rejected records and
+/// file-level diagnostics as soon as they are complete. Memory stays bounded by the largest
+/// record (see `ExportProfile.maxRecordBytes`) plus one group, whatever the file size.
+///
+/// Parsing does no I/O; `FlatExportReader` drives it from a file.
+public struct FlatExportParser: Sendable {
+    /// The profile in use.
+    public let profile: ExportProfile
+    /// Source name written into diagnostics and provenance.
+    public let sourceName: String
+    /// Reception time written into provenance.
+    public let receivedAt: Date
+    /// Counters so far.
+    public internal(set) var summary: FlatReadSummary
+
+    var buffer: [UInt8] = []
+    var started = false
+    var finished = false
+    var decoder = TextDecoder(.utf8)
+    let scanner: DelimitedScanner?
+    var mapper: RowMapper?
+    var builder: DocumentBuilder?
+    var expectedColumns: Int?
+    var nextRecord = 1
+    var nextLine = 1
+    var group = PendingGroup()
+    var spans: [FieldSpan] = []
+    var keyColumns: [Int] = []
+    /// Rows to collect for a preview (0: no preview).
+    var previewLimit = 0
+    var previewRows: [PreviewRow] = []
+    /// Records waiting to be mapped in parallel (see `runBatch`).
+    var batch: [BatchItem] = []
+    var lineEndingWarned = false
+    var emptyRecords = 0
+    var firstEmptyLine = 0
+
+    /// Creates a parser.
+    public init(profile: ExportProfile, sourceName: String, receivedAt: Date = Date()) {
+        self.profile = profile
+        self.sourceName = sourceName
+        self.receivedAt = receivedAt
+        summary = FlatReadSummary(sourceName: sourceName)
+        if case .delimited(let layout) = profile.layout {
+            scanner = DelimitedScanner(layout: layout, lineEnding: profile.lineEnding)
+        } else {
+            scanner = nil
+        }
+    }
+
+    /// Feeds the next chunk of the source.
+    /// - Throws: `FlatReadError` when the source cannot be read with this profile (header
+    ///   mismatch), or whatever `emit` throws.
+    public mutating func consume(_ chunk: UnsafeRawBufferPointer, _ emit: (FlatOutput) throws -> Void) throws {
+        precondition(!finished, "consume after finish")
+        summary.bytes += chunk.count
+        buffer.append(contentsOf: chunk)
+        if !started, buffer.count < 65_536 { return }
+        try process(atEnd: false, emit)
+    }
+
+    /// Feeds a whole chunk given as an array.
+    public mutating func consume(_ chunk: [UInt8], _ emit: (FlatOutput) throws -> Void) throws {
+        try chunk.withUnsafeBytes { try consume($0, emit) }
+    }
+
+    /// Signals the end of the source: emits the last record and group and the file-level notes.
+    public mutating func finish(_ emit: (FlatOutput) throws -> Void) throws {
+        guard !finished else { return }
+        try process(atEnd: true, emit)
+        finished = true
+        try flushGroup(emit)
+        if emptyRecords > 0 {
+            try report(
+                Diagnostic(
+                    code: .flatEmptyRecord, severity: .note,
+                    message: "\(emptyRecords) empty line(s) skipped, the first at line \(firstEmptyLine)",
+                    file: sourceName, location: SourceLocation(line: firstEmptyLine, column: 1)), emit)
+        }
+        if profile.hasHeader, mapper == nil, summary.bytes > 0, scanner != nil {
+            throw FlatReadError(code: .flatHeader, file: sourceName, message: "the file ends before its header row")
+        }
+    }
+
+    mutating func report(_ diagnostic: Diagnostic, _ emit: (FlatOutput) throws -> Void) throws {
+        summary.count([diagnostic])
+        if !batch.isEmpty {
+            batch.append(.output(.diagnostic(diagnostic)))
+            return
+        }
+        try emit(.diagnostic(diagnostic))
+    }
+
+    /// Chooses the encoding from the first bytes and skips a BOM.
+    private mutating func start(atEnd: Bool, _ emit: (FlatOutput) throws -> Void) throws -> Int {
+        started = true
+        let choice = buffer.withUnsafeBufferPointer { prefix in
+            EncodingDetector.choose(declared: profile.encoding, prefix: prefix, isWholeInput: atEnd)
+        }
+        summary.encoding = choice
+        decoder = TextDecoder(choice.encoding)
+        if choice.detected {
+            try report(
+                Diagnostic(
+                    code: .flatEncodingDetected, severity: .note, message: "encoding auto: chose \(choice.encoding.rawValue) (\(choice.reason))",
+                    file: sourceName), emit)
+        }
+        if choice.hasBOM, choice.encoding != .utf8 {
+            try report(
+                Diagnostic(
+                    code: .flatEncodingSuspect, severity: .warning,
+                    message: "the file starts with a UTF-8 byte-order mark but the profile declares \(choice.encoding.rawValue)",
+                    file: sourceName, location: SourceLocation(line: 1, column: 1)), emit)
+        }
+        if mapper == nil, !profile.hasHeader || scanner == nil { try compile(header: nil) }
+        return choice.hasBOM ? 3 : 0
+    }
+
+    /// Scans every complete record in the buffer.
+    private mutating func process(atEnd: Bool, _ emit: (FlatOutput) throws -> Void) throws {
+        var position = started ? 0 : try start(atEnd: atEnd, emit)
+        var localBuffer: [UInt8] = []
+        swap(&localBuffer, &buffer)
+        defer {
+            if position > 0 { localBuffer.removeSubrange(0..<min(position, localBuffer.count)) }
+            swap(&localBuffer, &buffer)
+        }
+        try localBuffer.withUnsafeBufferPointer { bytes in
+            while position < bytes.count {
+                guard let next = try step(bytes, from: position, atEnd: atEnd, emit) else { break }
+                position = next
+                if batch.count >= Self.batchSize { try runBatch(bytes, emit) }
+            }
+            try runBatch(bytes, emit)
+        }
+    }
+
+    /// Handles one record at `position`; returns where the next one starts, `nil` to wait for input.
+    private mutating func step(
+        _ bytes: UnsafeBufferPointer<UInt8>, from position: Int, atEnd: Bool, _ emit: (FlatOutput) throws -> Void
+    ) throws -> Int? {
+        if let scanner {
+            var fields: [FieldSpan] = []
+            swap(&fields, &spans)
+            defer { swap(&fields, &spans) }
+            switch scanner.scan(bytes, from: position, atEnd: atEnd, fields: &fields) {
+            case .needMoreInput:
+                guard bytes.count - position > profile.maxRecordBytes else { return nil }
+                return try recoverLine(bytes, from: position, code: .flatRecordTooLarge, emit)
+            case .record(let span):
+                if span.problem?.kind == .unterminated {
+                    return try recoverLine(bytes, from: position, code: .flatQuote, emit)
+                }
+                try handleDelimited(bytes, span: span, fields: fields, emit)
+                return span.next
+            }
+        }
+        guard let (end, next, terminator) = Self.lineEnd(bytes, from: position, cr: profile.lineEnding == .cr, atEnd: atEnd) else {
+            guard bytes.count - position > profile.maxRecordBytes else { return nil }
+            return try recoverLine(bytes, from: position, code: .flatRecordTooLarge, emit)
+        }
+        try handleFixedWidth(bytes, start: position, end: end, next: next, terminator: terminator, emit)
+        return next
+    }
+
+    /// End of the physical line starting at `start`: (content end, next start, terminator).
+    static func lineEnd(
+        _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, cr: Bool, atEnd: Bool
+    ) -> (Int, Int, RecordTerminator)? {
+        let target: UInt8 = cr ? 0x0D : 0x0A
+        var index = start
+        while index < bytes.count {
+            if bytes[index] == target {
+                if !cr, index > start, bytes[index - 1] == 0x0D { return (index - 1, index + 1, .crlf) }
+                return (index, index + 1, cr ? .cr : .lf)
+            }
+            index += 1
+        }
+        return atEnd ? (bytes.count, bytes.count, .endOfInput) : nil
+    }
+}

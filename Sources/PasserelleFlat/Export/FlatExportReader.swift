@@ -1,0 +1,68 @@
+public import Foundation
+import PasserelleModel
+
+/// Reads a flat export file through a profile, in chunks: memory does not grow with the file.
+public struct FlatExportReader: Sendable {
+    /// The profile.
+    public let profile: ExportProfile
+    /// Bytes read per `read` call on the file.
+    public var chunkSize: Int
+
+    /// Creates a reader; `chunkSize` defaults to 1 MiB.
+    public init(profile: ExportProfile, chunkSize: Int = 1 << 20) {
+        self.profile = profile
+        self.chunkSize = max(4096, chunkSize)
+    }
+
+    /// Streams the file at `url`, calling `emit` for every document, rejection and file-level diagnostic.
+    /// - Parameter sourceName: name written into diagnostics and provenance (default: the path).
+    /// - Throws: `FlatReadError` (unreadable file, header mismatch) or what `emit` throws.
+    @discardableResult
+    public func read(
+        contentsOf url: URL, sourceName: String? = nil, receivedAt: Date = Date(), _ emit: (FlatOutput) throws -> Void
+    ) throws -> FlatReadSummary {
+        let name = sourceName ?? url.path
+        let handle: FileHandle
+        do {
+            handle = try FileHandle(forReadingFrom: url)
+        } catch {
+            throw FlatReadError(code: "FLAT-IO", file: name, message: "cannot open the file")
+        }
+        defer { try? handle.close() }
+        var parser = FlatExportParser(profile: profile, sourceName: name, receivedAt: receivedAt)
+        while true {
+            let chunk: Data?
+            do {
+                chunk = try handle.read(upToCount: chunkSize)
+            } catch {
+                throw FlatReadError(code: "FLAT-IO", file: name, message: "read error after \(parser.summary.bytes) bytes")
+            }
+            guard let chunk, !chunk.isEmpty else { break }
+            try chunk.withUnsafeBytes { try parser.consume($0, emit) }
+        }
+        try parser.finish(emit)
+        return parser.summary
+    }
+
+    /// Reads the file at `url` and collects everything (for small files, tests and previews).
+    public func read(contentsOf url: URL, sourceName: String? = nil, receivedAt: Date = Date()) throws -> FlatReadResult {
+        var result = FlatReadResult(sourceName: sourceName ?? url.path)
+        result.summary = try read(contentsOf: url, sourceName: sourceName, receivedAt: receivedAt) { result.append($0) }
+        return result
+    }
+
+    /// Reads in-memory bytes and collects everything.
+    public func read(bytes: [UInt8], sourceName: String, receivedAt: Date = Date()) throws -> FlatReadResult {
+        var result = FlatReadResult(sourceName: sourceName)
+        var parser = FlatExportParser(profile: profile, sourceName: sourceName, receivedAt: receivedAt)
+        var offset = 0
+        repeat {
+            let end = min(bytes.count, offset + chunkSize)
+            try bytes[offset..<end].withUnsafeBytes { try parser.consume($0) { result.append($0) } }
+            offset = end
+        } while offset < bytes.count
+        try parser.finish { result.append($0) }
+        result.summary = parser.summary
+        return result
+    }
+}

@@ -1,0 +1,160 @@
+public import Foundation
+public import PasserelleModel
+
+/// A document read from a flat source, with the warnings about it and its original bytes.
+///
+/// The document (about 2.6 KB inline) lives in a copy-on-write box so that passing a
+/// `FlatDocument` or a `FlatOutput` around never copies it; `document` reads and writes in place.
+public struct FlatDocument: Sendable, Hashable {
+    private final class Storage: @unchecked Sendable {
+        // Mutated only through `document`'s `_modify`, after a uniqueness check (copy on write).
+        var document: ClinicalDocument
+        init(_ document: consuming ClinicalDocument) { self.document = document }
+    }
+
+    private var storage: Storage
+    /// Warnings and notes about this document (errors reject instead).
+    public var diagnostics: [Diagnostic]
+    /// The exact bytes of the record(s) the document was read from, terminators included.
+    public var originalBytes: Data
+
+    /// The document (its `provenance` names the source, records, size and SHA-256).
+    public var document: ClinicalDocument {
+        _read { yield storage.document }
+        _modify {
+            if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.document) }
+            yield &storage.document
+        }
+    }
+
+    /// Creates a flat document.
+    public init(document: consuming ClinicalDocument, diagnostics: [Diagnostic], originalBytes: Data) {
+        storage = Storage(document)
+        self.diagnostics = diagnostics
+        self.originalBytes = originalBytes
+    }
+
+    public static func == (lhs: FlatDocument, rhs: FlatDocument) -> Bool {
+        lhs.diagnostics == rhs.diagnostics && lhs.originalBytes == rhs.originalBytes && lhs.document == rhs.document
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(document)
+        hasher.combine(diagnostics)
+        hasher.combine(originalBytes)
+    }
+}
+
+/// Records that could not become a document: their exact bytes and the reasons.
+public struct RejectedRecord: Sendable, Hashable {
+    /// Source name.
+    public var sourceName: String
+    /// Logical record numbers (1-based; the header row is record 1).
+    public var records: ClosedRange<Int>
+    /// Physical lines spanned.
+    public var lines: ClosedRange<Int>
+    /// The exact bytes, terminators included.
+    public var originalBytes: Data
+    /// Lower-case hex SHA-256 of `originalBytes`.
+    public var sha256: String
+    /// Why they were rejected (at least one error).
+    public var diagnostics: [Diagnostic]
+
+    /// Creates a rejected record.
+    public init(
+        sourceName: String, records: ClosedRange<Int>, lines: ClosedRange<Int>, originalBytes: Data, sha256: String,
+        diagnostics: [Diagnostic]
+    ) {
+        self.sourceName = sourceName
+        self.records = records
+        self.lines = lines
+        self.originalBytes = originalBytes
+        self.sha256 = sha256
+        self.diagnostics = diagnostics
+    }
+}
+
+/// What a flat reader emits while reading.
+public enum FlatOutput: Sendable, Hashable {
+    /// A document.
+    case document(FlatDocument)
+    /// Records rejected with their bytes and reasons.
+    case rejected(RejectedRecord)
+    /// A diagnostic about the whole source (encoding choice, line endings, skipped blank lines...).
+    case diagnostic(Diagnostic)
+}
+
+/// Counters of one read.
+public struct FlatReadSummary: Sendable, Hashable {
+    /// Source name.
+    public var sourceName: String
+    /// Bytes read.
+    public var bytes: Int = 0
+    /// Logical records, header included.
+    public var records: Int = 0
+    /// Documents produced.
+    public var documents: Int = 0
+    /// Rejected outputs (a rejected group counts once).
+    public var rejected: Int = 0
+    /// Rows inside rejected outputs.
+    public var rejectedRecords: Int = 0
+    /// The encoding used.
+    public var encoding: EncodingChoice?
+    /// How many diagnostics of each code were emitted (inside documents, rejections and file-level).
+    public var diagnosticCounts: [String: Int] = [:]
+
+    /// Creates an empty summary.
+    public init(sourceName: String) { self.sourceName = sourceName }
+
+    mutating func count(_ diagnostics: [Diagnostic]) {
+        for diagnostic in diagnostics { diagnosticCounts[diagnostic.code.rawValue, default: 0] += 1 }
+    }
+}
+
+/// Everything read from a (small) flat source, collected.
+public struct FlatReadResult: Sendable, Hashable {
+    /// Documents, in source order.
+    public var documents: [FlatDocument] = []
+    /// Rejected records, in source order.
+    public var rejected: [RejectedRecord] = []
+    /// Diagnostics about the whole source.
+    public var diagnostics: [Diagnostic] = []
+    /// Counters.
+    public var summary: FlatReadSummary
+
+    /// Creates an empty result.
+    public init(sourceName: String) { summary = FlatReadSummary(sourceName: sourceName) }
+
+    /// Every diagnostic: file-level, then per document and per rejection, in source order.
+    public var allDiagnostics: [Diagnostic] {
+        diagnostics + documents.flatMap(\.diagnostics) + rejected.flatMap(\.diagnostics)
+    }
+
+    /// Adds one output.
+    public mutating func append(_ output: FlatOutput) {
+        switch output {
+        case .document(let document): documents.append(document)
+        case .rejected(let record): rejected.append(record)
+        case .diagnostic(let diagnostic): diagnostics.append(diagnostic)
+        }
+    }
+}
+
+/// A fatal problem: the source cannot be read at all with this profile.
+public struct FlatReadError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Stable code (`FLAT-HEADER`, `FLAT-IO`...).
+    public var code: DiagnosticCode
+    /// The source.
+    public var file: String
+    /// Trait-free explanation (column names and positions only).
+    public var message: String
+
+    /// Creates an error.
+    public init(code: DiagnosticCode, file: String, message: String) {
+        self.code = code
+        self.file = file
+        self.message = message
+    }
+
+    public var description: String { "\(file): error: [\(code.rawValue)] \(message)" }
+}

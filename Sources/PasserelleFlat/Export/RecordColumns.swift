@@ -1,0 +1,123 @@
+import PasserelleModel
+
+/// A column value as decoded for mapping.
+enum ColumnText {
+    /// Decoded text, with a non-fatal decoding issue (C1 control) when there is one.
+    case text(String, warning: DecodeIssue?)
+    /// Undecodable bytes; the location is where the first bad byte is.
+    case undecodable(DecodeIssue, SourceLocation)
+}
+
+/// The columns of one record, decoded on demand.
+protocol RecordColumns {
+    /// Number of columns in the record.
+    var count: Int { get }
+    /// Decodes column `index` (0-based, `< count`).
+    func text(at index: Int) -> ColumnText
+    /// Checks column `index` without building a string (used for unmapped columns).
+    func check(at index: Int) -> (DecodeIssue, SourceLocation)?
+    /// Where column `index` starts.
+    func location(ofColumn index: Int) -> SourceLocation
+}
+
+/// Columns of a delimited record, as spans in the scan buffer.
+struct DelimitedColumns: RecordColumns {
+    let buffer: UnsafeBufferPointer<UInt8>
+    let fields: [FieldSpan]
+    let recordStart: Int
+    let recordNumber: Int
+    let line: Int
+    let decoder: TextDecoder
+    let escape: EscapeStyle
+    let quote: UInt8?
+
+    var count: Int { fields.count }
+
+    func text(at index: Int) -> ColumnText {
+        let field = fields[index]
+        let slice = UnsafeBufferPointer(rebasing: buffer[field.start..<field.end])
+        if !field.escaped {
+            let (text, issue) = decoder.decode(slice)
+            if let text { return .text(text, warning: issue) }
+            let issueValue = issue ?? DecodeIssue(kind: .undecodable, byteOffset: 0, byte: 0)
+            return .undecodable(issueValue, location(ofByte: field.start + issueValue.byteOffset))
+        }
+        // Undo escapes into a scratch copy, keeping a map back to source offsets for errors.
+        var bytes: [UInt8] = []
+        var sources: [Int] = []
+        bytes.reserveCapacity(slice.count)
+        var offset = field.start
+        while offset < field.end {
+            var byte = buffer[offset]
+            let source = offset
+            if escape == .backslash, byte == 0x5C, offset + 1 < field.end {
+                offset += 1
+                byte = buffer[offset]
+            } else if escape == .doubled, let quote, byte == quote, field.quoted, offset + 1 < field.end {
+                offset += 1
+            }
+            bytes.append(byte)
+            sources.append(source)
+            offset += 1
+        }
+        let (text, issue) = bytes.withUnsafeBufferPointer { decoder.decode($0) }
+        if let text { return .text(text, warning: issue) }
+        let issueValue = issue ?? DecodeIssue(kind: .undecodable, byteOffset: 0, byte: 0)
+        let source = sources.indices.contains(issueValue.byteOffset) ? sources[issueValue.byteOffset] : field.start
+        return .undecodable(issueValue, location(ofByte: source))
+    }
+
+    func check(at index: Int) -> (DecodeIssue, SourceLocation)? {
+        let field = fields[index]
+        let slice = UnsafeBufferPointer(rebasing: buffer[field.start..<field.end])
+        guard let issue = decoder.validate(slice) else { return nil }
+        return (issue, location(ofByte: field.start + issue.byteOffset))
+    }
+
+    func location(ofColumn index: Int) -> SourceLocation {
+        let field = fields[index]
+        return location(ofByte: field.quoted ? field.start - 1 : field.start)
+    }
+
+    /// Physical line and character column of a byte of this record.
+    func location(ofByte target: Int) -> SourceLocation {
+        var lineNumber = line
+        var lineStart = recordStart
+        var offset = recordStart
+        while offset < target, offset < buffer.count {
+            if buffer[offset] == 0x0A {
+                lineNumber += 1
+                lineStart = offset + 1
+            }
+            offset += 1
+        }
+        let end = min(target, buffer.count)
+        let prefix = UnsafeBufferPointer(rebasing: buffer[lineStart..<max(lineStart, end)])
+        return SourceLocation(line: lineNumber, column: decoder.characterCount(prefix) + 1, record: recordNumber)
+    }
+}
+
+/// Columns of a fixed-width record: the line is decoded once, then cut by character positions.
+struct FixedWidthColumns: RecordColumns {
+    let scalars: [Unicode.Scalar]
+    let columns: [FixedColumn]
+    let recordNumber: Int
+    let line: Int
+
+    var count: Int { columns.count }
+
+    func text(at index: Int) -> ColumnText {
+        let column = columns[index]
+        let start = min(column.start - 1, scalars.count)
+        let end = min(start + column.length, scalars.count)
+        var text = String.UnicodeScalarView()
+        text.append(contentsOf: scalars[start..<end])
+        return .text(String(text), warning: nil)
+    }
+
+    func check(at index: Int) -> (DecodeIssue, SourceLocation)? { nil }
+
+    func location(ofColumn index: Int) -> SourceLocation {
+        SourceLocation(line: line, column: columns[index].start, record: recordNumber)
+    }
+}

@@ -1,0 +1,162 @@
+internal import Dispatch
+internal import Foundation
+
+/// One scored pair of a batch (positions refer to the input arrays).
+public struct ScoredPair: Sendable, Hashable {
+    /// Position in the first (or only) input.
+    public var left: Int
+    /// Position in the second input (the same input when deduplicating).
+    public var right: Int
+    /// Decision, score and reasons.
+    public var explanation: MatchExplanation
+}
+
+/// The result of a batch run.
+public struct BatchResult: Sendable {
+    /// Pairs decided link or review (review also holds links a cluster constraint refused).
+    public var pairs: [ScoredPair]
+    /// Cluster number of every record: first input, then second input (link mode).
+    public var clusters: [Int]
+    /// Number of pairs compared.
+    public var comparisons: Int
+    /// Blocking keys skipped because their block was too large.
+    public var droppedBlocks: Int
+}
+
+/// Batch deduplication and linkage: blocking, comparison on all cores, scoring, and clustering
+/// that never joins two records a rule declared different (R13/R14: no transitive collisions).
+public struct BatchMatcher: Sendable {
+    /// The pair matcher.
+    public let matcher: PairMatcher
+
+    /// Creates a batch matcher.
+    public init(matcher: PairMatcher) { self.matcher = matcher }
+
+    /// Deduplicates one list.
+    public func dedupe(_ identities: [ComparableIdentity], progress: (@Sendable (Int, Int) -> Void)? = nil) -> BatchResult {
+        run(queries: identities, targets: identities, sameList: true, progress: progress)
+    }
+
+    /// Links two lists (pairs only across them).
+    public func link(
+        _ left: [ComparableIdentity], _ right: [ComparableIdentity], progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) -> BatchResult {
+        run(queries: left, targets: right, sameList: false, progress: progress)
+    }
+
+    /// Comparison patterns of the blocked pairs and of random pairs, for ``EMTrainer``.
+    public static func trainingPatterns(
+        _ left: [ComparableIdentity], _ right: [ComparableIdentity]?, configuration: MatchConfiguration,
+        randomPairs: Int = 200_000, maxBlockedPairs: Int = 400_000
+    ) -> (blocked: [ComparisonVector: Int], random: [ComparisonVector: Int]) {
+        let targets = right ?? left
+        let table = BlockTable(targets, keys: targets.map(Blocking.keys), maxBlockSize: configuration.maxBlockSize)
+        let step = max(1, Int((Double(left.count) * 20 / Double(maxBlockedPairs)).rounded(.up)))
+        let box = Accumulator<[ComparisonVector: Int]>()
+        parallelChunks(count: left.count) { range in
+            var stamp = [Int32](repeating: -1, count: targets.count)
+            var patterns: [ComparisonVector: Int] = [:]
+            for i in range where i % step == 0 {
+                let query = Int32(i)
+                table.forEachCandidate(Blocking.keys(left[i]), query: query, stamp: &stamp,
+                    skip: { right == nil && $0 <= query }) { j in
+                    patterns[Comparator.compare(left[i], targets[Int(j)]), default: 0] += 1
+                }
+            }
+            box.add(patterns)
+        }
+        var blocked: [ComparisonVector: Int] = [:]
+        for part in box.values { blocked.merge(part, uniquingKeysWith: +) }
+        var random: [ComparisonVector: Int] = [:]
+        var generator = SplitMix64(seed: 0x5A55_E12E)
+        if !left.isEmpty, !targets.isEmpty {
+            for _ in 0..<randomPairs {
+                let i = Int(generator.next() % UInt64(left.count)), j = Int(generator.next() % UInt64(targets.count))
+                if right == nil, i == j { continue }
+                random[Comparator.compare(left[i], targets[j]), default: 0] += 1
+            }
+        }
+        return (blocked, random)
+    }
+
+    private func run(
+        queries: [ComparableIdentity], targets: [ComparableIdentity], sameList: Bool,
+        progress: (@Sendable (Int, Int) -> Void)?
+    ) -> BatchResult {
+        let config = matcher.configuration
+        let table = BlockTable(targets, keys: targets.map(Blocking.keys), maxBlockSize: config.maxBlockSize)
+        let box = Accumulator<([ScoredPair], Int)>()
+        let done = Accumulator<Int>()
+        let matcher = self.matcher
+        parallelChunks(count: queries.count) { range in
+            var stamp = [Int32](repeating: -1, count: targets.count)
+            var kept: [ScoredPair] = []
+            var comparisons = 0
+            for i in range {
+                let query = Int32(i)
+                table.forEachCandidate(Blocking.keys(queries[i]), query: query, stamp: &stamp,
+                    skip: { sameList && $0 <= query }) { j in
+                    comparisons += 1
+                    let (a, b) = (queries[i], targets[Int(j)])
+                    let vector = Comparator.compare(a, b)
+                    if matcher.isCertainlyNew(a, b, vector: vector) { return }
+                    let explanation = matcher.evaluate(a, b, vector: vector)
+                    if explanation.decision != .new || Self.isConstraint(explanation, config) {
+                        kept.append(ScoredPair(left: i, right: Int(j), explanation: explanation))
+                    }
+                }
+            }
+            box.add((kept, comparisons))
+            if let progress { progress(done.addCount(range.count), queries.count) }
+        }
+        var pairs = box.values.flatMap(\.0)
+        pairs.sort { ($0.left, $0.right) < ($1.left, $1.right) }
+        let offset = sameList ? 0 : queries.count
+        let clustering = ConstrainedClustering.cluster(
+            count: queries.count + (sameList ? 0 : targets.count), pairs: pairs, offset: offset,
+            isConstraint: { Self.isConstraint($0, config) })
+        for index in clustering.refused {
+            pairs[index].explanation.decision = .review
+            pairs[index].explanation.flags.insert(.possibleCollision)
+        }
+        return BatchResult(
+            pairs: pairs.filter { $0.explanation.decision != .new }, clusters: clustering.labels,
+            comparisons: box.values.map(\.1).reduce(0, +), droppedBlocks: table.droppedBlocks)
+    }
+
+    /// Pairs that must never end in one cluster, kept for the clustering constraints.
+    static func isConstraint(_ explanation: MatchExplanation, _ config: MatchConfiguration) -> Bool {
+        // A plain strict conflict (e.g. parent and child) is not a constraint: a third record cannot
+        // link both, since links need a real birth-date and given-name agreement. Twins can be
+        // bridged by a record without given name, so they are.
+        explanation.score >= config.reviewThreshold && !explanation.flags.isDisjoint(with: hardFlags)
+    }
+
+    private static let hardFlags: Set<DecisionFlag> = [.differentINS, .sameAuthorityDifferentLocalIdentifier,
+        .fictitiousIdentity, .possibleTwins, .possibleCollision]
+}
+
+/// Runs `body` over contiguous chunks of `0..<count` on all cores.
+func parallelChunks(count: Int, _ body: @Sendable (Range<Int>) -> Void) {
+    guard count > 0 else { return }
+    let chunk = max(256, count / 64)
+    let chunks = (count + chunk - 1) / chunk
+    DispatchQueue.concurrentPerform(iterations: chunks) { index in
+        body((index * chunk)..<min(count, (index + 1) * chunk))
+    }
+}
+
+/// Lock-protected collection of per-chunk results.
+final class Accumulator<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [Value] = []
+    private var counter = 0
+    func add(_ value: Value) { lock.withLock { stored.append(value) } }
+    func addCount(_ amount: Int) -> Int where Value == Int {
+        lock.withLock {
+            counter += amount
+            return counter
+        }
+    }
+    var values: [Value] { lock.withLock { stored } }
+}

@@ -1,0 +1,92 @@
+public import PasserelleModel
+internal import Foundation
+
+/// A birth date in comparison form, keeping partial and placeholder information (R4).
+///
+/// Unknown parts are completed by the RNIV rules (unknown day → 01, unknown month → 01, both
+/// unknown → 31/12) but remembered: an exact match on a completed or placeholder value (01/01,
+/// 31/12) is weak evidence and must not drive an automatic link (R4).
+public struct BirthDate: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// Year (four digits).
+    public let year: Int
+    /// Month 1...12, `nil` when unknown in the source.
+    public let month: Int?
+    /// Day 1...31, `nil` when unknown in the source.
+    public let day: Int?
+
+    /// Creates a date; out-of-range month or day are treated as unknown.
+    public init(year: Int, month: Int?, day: Int?) {
+        self.year = year
+        let month = month.flatMap { (1...12).contains($0) ? $0 : nil }
+        self.month = month
+        self.day = day.flatMap { (1...31).contains($0) && month != nil ? $0 : nil }
+    }
+
+    /// From a model timestamp (year, month or day precision).
+    public init?(_ timestamp: Timestamp?) {
+        guard let timestamp, timestamp.nullFlavor == nil, timestamp.year > 0 else { return nil }
+        self.init(year: timestamp.year, month: timestamp.month, day: timestamp.day)
+    }
+
+    /// Parses `YYYYMMDD`, `YYYY-MM-DD`, `DD/MM/YYYY`, `D/M/YYYY`, `DD.MM.YYYY`, `YYYY` and
+    /// `YYYYMM`; `00` marks an unknown day or month. Returns `nil` when not a date.
+    public init?(text: String) {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let separators: Set<Character> = ["/", "-", ".", " "]
+        let parts = trimmed.split(whereSeparator: { separators.contains($0) }).map(String.init)
+        var (year, month, day): (Int?, Int?, Int?) = (nil, nil, nil)
+        if parts.count == 3 {
+            if parts[0].count == 4 {
+                (year, month, day) = (Int(parts[0]), Int(parts[1]), Int(parts[2]))
+            } else if parts[2].count == 4 {
+                (year, month, day) = (Int(parts[2]), Int(parts[1]), Int(parts[0]))
+            }
+        } else if parts.count == 1, parts[0].allSatisfy(\.isASCII), parts[0].allSatisfy(\.isNumber) {
+            let digits = Array(parts[0])
+            func number(_ range: Range<Int>) -> Int? { Int(String(digits[range])) }
+            switch digits.count {
+            case 8: (year, month, day) = (number(0..<4), number(4..<6), number(6..<8))
+            case 6: (year, month) = (number(0..<4), number(4..<6))
+            case 4: year = number(0..<4)
+            default: break
+            }
+        }
+        guard let year, (1800...2200).contains(year) else { return nil }
+        if let month, month > 12 { return nil }
+        if let day, day > 31 { return nil }
+        self.init(year: year, month: month, day: day)
+    }
+
+    /// Whether the day or month is unknown.
+    public var isPartial: Bool { month == nil || day == nil }
+
+    /// Whether the value is a placeholder or a completed partial date: 01/01, 31/12 or partial (R4).
+    public var isPlaceholder: Bool {
+        isPartial || (day == 1 && month == 1) || (day == 31 && month == 12)
+    }
+
+    /// The date completed by the RNIV rules (R4): unknown day → 01, unknown month → 01,
+    /// both unknown → 31/12.
+    public var completed: (year: Int, month: Int, day: Int) {
+        switch (month, day) {
+        case let (month?, day?): (year, month, day)
+        case let (month?, nil): (year, month, 1)
+        case (nil, _): (year, 12, 31)
+        }
+    }
+
+    /// `YYYYMMDD` of the completed date, as digits.
+    public var digits: [UInt8] {
+        let (y, m, d) = completed
+        return [y / 1000 % 10, y / 100 % 10, y / 10 % 10, y % 10, m / 10, m % 10, d / 10, d % 10].map { UInt8($0) }
+    }
+
+    /// ISO form `YYYY-MM-DD`, `YYYY-MM` or `YYYY`. Identity trait: never log it.
+    public var description: String {
+        func pad(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        var text = String(year)
+        if let month { text += "-" + pad(month) }
+        if let day { text += "-" + pad(day) }
+        return text
+    }
+}

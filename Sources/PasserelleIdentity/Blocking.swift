@@ -1,0 +1,44 @@
+/// A blocking key: candidate pairs are only compared when they share at least one key.
+public struct BlockingKey: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The key text: a kind prefix and normalized values (identity traits: never log it).
+    public var rawValue: String
+    /// Creates a key.
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    /// Redacted: only the kind prefix.
+    public var description: String { "BlockingKey(\(rawValue.prefix { $0 != ":" }))" }
+}
+
+/// The blocking keys of an identity. Several independent keys, so that an error in any single
+/// trait (a typo in the family name, a wrong birth date, a marriage name) does not hide a match:
+/// - `N`: phonetic family name (birth and used: cross-matching, R2) + birth year;
+/// - `D`: birth date with day and month sorted (exact dates and day/month swaps);
+/// - `I`: INS; `L`: facility + IPP; `W`: weak identifier; `T`: telephone;
+/// - `G`: phonetic first given name + birthplace; `P`: postcode + phonetic first given name;
+/// - `F`: phonetic family and first given names, sorted (catches date errors and name swaps).
+public enum Blocking {
+    /// The keys of `identity`, without duplicates.
+    public static func keys(_ identity: ComparableIdentity) -> [BlockingKey] {
+        var keys: [String] = []
+        let year = identity.birthDate.map { String($0.year) }
+        let families = [identity.birthName, identity.usedName].compactMap { $0?.phonetic }.filter { !$0.isEmpty }
+        if let year {
+            for family in families { keys.append("N:\(family):\(year)") }
+        }
+        if let date = identity.birthDate, let month = date.month, let day = date.day {
+            keys.append("D:\(date.year):\(min(month, day)):\(max(month, day))")
+        }
+        if let ins = identity.ins { keys.append("I:\(ins.value)") }
+        if let local = identity.record.localIdentifier { keys.append("L:\(local.authority)|\(local.value)") }
+        if let weak = identity.weakIdentifier { keys.append("W:\(weak)") }
+        if let phone = identity.phone { keys.append("T:\(phone)") }
+        if let given = identity.firstGivenName?.phonetic, !given.isEmpty {
+            if let place = identity.birthplaceCode { keys.append("G:\(given):\(place)") }
+            if let postcode = identity.postcode { keys.append("P:\(postcode):\(given)") }
+            for family in families {
+                keys.append(family < given ? "F:\(family):\(given)" : "F:\(given):\(family)")
+            }
+        }
+        var seen = Set<String>()
+        return keys.filter { seen.insert($0).inserted }.map(BlockingKey.init)
+    }
+}

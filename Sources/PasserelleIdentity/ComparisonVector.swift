@@ -1,0 +1,145 @@
+/// The comparison levels of every trait for one pair of identities.
+public struct ComparisonVector: Sendable, Hashable {
+    /// Level index per trait (index into ``Trait/levels``), `-1` when a side lacks the trait.
+    var storage: SIMD16<Int8> = SIMD16(repeating: -1)
+    /// Whether the family and given names agreed only after swapping them.
+    public var namesSwapped = false
+
+    /// Creates an all-missing vector.
+    public init() {}
+
+    /// The level of `trait`, or `nil` when a side lacks the value.
+    public subscript(trait: Trait) -> ComparisonLevel? {
+        get {
+            let index = Int(storage[trait.index])
+            return index < 0 ? nil : trait.levels[index]
+        }
+        set {
+            guard let level = newValue, let index = trait.levels.firstIndex(of: level) else {
+                storage[trait.index] = -1
+                return
+            }
+            storage[trait.index] = Int8(index)
+        }
+    }
+
+    /// Level index of a trait (`-1` when missing), for model look-ups.
+    func levelIndex(_ trait: Trait) -> Int { Int(storage[trait.index]) }
+}
+
+/// Computes ``ComparisonVector``s. Pure and allocation-light: called millions of times in batch.
+public enum Comparator {
+    /// Compares two identities trait by trait.
+    public static func compare(_ a: ComparableIdentity, _ b: ComparableIdentity) -> ComparisonVector {
+        var v = ComparisonVector()
+        if let x = a.usableINS, let y = b.usableINS, x.isComparable(with: y) {
+            v[.ins] = x.value == y.value ? .exact : .disagree
+        }
+        if let x = a.weakIdentifier, let y = b.weakIdentifier {
+            v[.weakIdentifier] = x == y ? .exact : StringSimilarity.isOneTypo(Array(x.utf8), Array(y.utf8)) ? .oneTypo : .disagree
+        }
+        v[.familyName] = familyName(a, b)
+        v[.givenName] = givenName(a.firstGivenName, a.givenTokens, b.firstGivenName, b.givenTokens)
+        if v[.familyName] == .disagree || v[.givenName] == .disagree, namesSwapped(a, b) {
+            v[.familyName] = .fuzzyHigh
+            v[.givenName] = .fuzzyHigh
+            v.namesSwapped = true
+        }
+        if let x = a.birthDate, let y = b.birthDate { v[.birthDate] = birthDate(x, y) }
+        if a.sex.isDetermined, b.sex.isDetermined { v[.sex] = a.sex == b.sex ? .exact : .disagree }
+        if let x = a.birthplaceCode, let y = b.birthplaceCode {
+            v[.birthplace] = x == y ? .exact : department(x) == department(y) ? .sameDepartment : .disagree
+        }
+        if let x = a.address, let y = b.address { v[.address] = text(x, y) }
+        if let x = a.postcode, let y = b.postcode {
+            v[.postcode] = x == y ? .exact : StringSimilarity.isOneTypo(Array(x.utf8), Array(y.utf8)) ? .oneTypo : .disagree
+        }
+        if let x = a.city, let y = b.city { v[.city] = text(x, y) }
+        if let x = a.phone, let y = b.phone { v[.phone] = x == y ? .exact : .disagree }
+        return v
+    }
+
+    /// Family names (R2): birth against birth, then used names crosswise (marriage names). Two
+    /// used names alone agreeing while the birth names differ is what spouses look like, so it
+    /// does not count as a cross match.
+    static func familyName(_ a: ComparableIdentity, _ b: ComparableIdentity) -> ComparisonLevel? {
+        guard let x = a.birthName ?? a.usedName, let y = b.birthName ?? b.usedName else { return nil }
+        if let bx = a.birthName, let by = b.birthName, bx.key == by.key || bx.fullKey == by.fullKey { return .exact }
+        // Crosswise: birth against used, or used against used when a side has no birth name.
+        if let bx = a.birthName, let uy = b.usedName, bx.key == uy.key { return .crossName }
+        if let ux = a.usedName, let by = b.birthName, ux.key == by.key { return .crossName }
+        if let ux = a.usedName, let uy = b.usedName, ux.key == uy.key, a.birthName == nil || b.birthName == nil {
+            return .crossName
+        }
+        if a.birthName == nil || b.birthName == nil, x.key == y.key { return .crossName }
+        if !x.phonetic.isEmpty, x.phonetic == y.phonetic { return .phonetic }
+        let similarity = StringSimilarity.jaroWinkler(x.keyBytes, y.keyBytes)
+        if similarity >= 0.94 || oneEdit(x.keyBytes, y.keyBytes) { return .fuzzyHigh }
+        if similarity >= 0.88 { return .fuzzyLow }
+        let shared = x.tokens.contains { $0.count >= 3 && y.tokens.contains($0) }
+        return shared ? .tokenOverlap : .disagree
+    }
+
+    /// First given name against the other side (R2, R3): the same name, a phonetic or fuzzy
+    /// variant, or one side's first given name wholly found among the other's given names.
+    static func givenName(
+        _ a: NormalizedName?, _ aTokens: Set<String>, _ b: NormalizedName?, _ bTokens: Set<String>
+    ) -> ComparisonLevel? {
+        guard let x = a, let y = b else { return nil }
+        if x.key == y.key { return .exact }
+        if !x.phonetic.isEmpty, x.phonetic == y.phonetic { return .phonetic }
+        let similarity = StringSimilarity.jaroWinkler(x.keyBytes, y.keyBytes)
+        if similarity >= 0.94 || oneEdit(x.keyBytes, y.keyBytes) { return .fuzzyHigh }
+        if x.tokens.allSatisfy(bTokens.contains) || y.tokens.allSatisfy(aTokens.contains) { return .tokenOverlap }
+        if similarity >= 0.88 { return .fuzzyLow }
+        return .disagree
+    }
+
+    /// One substitution, insertion, deletion or adjacent swap between names of 4+ letters.
+    static func oneEdit(_ x: [UInt8], _ y: [UInt8]) -> Bool {
+        min(x.count, y.count) >= 4 && StringSimilarity.editDistance(x, y, limit: 1) <= 1
+    }
+
+    static func namesSwapped(_ a: ComparableIdentity, _ b: ComparableIdentity) -> Bool {
+        guard let af = a.birthName ?? a.usedName, let ag = a.firstGivenName,
+            let bf = b.birthName ?? b.usedName, let bg = b.firstGivenName
+        else { return false }
+        return StringSimilarity.jaroWinkler(af.keyBytes, bg.keyBytes) >= 0.94
+            && StringSimilarity.jaroWinkler(ag.keyBytes, bf.keyBytes) >= 0.94
+    }
+
+    /// Birth dates (R4): placeholders and partial dates are weaker levels; day/month swaps and
+    /// one-digit typos have their own levels.
+    public static func birthDate(_ x: BirthDate, _ y: BirthDate) -> ComparisonLevel {
+        if x.isPartial || y.isPartial {
+            guard x.year == y.year else { return .disagree }
+            if let m1 = x.month, let m2 = y.month, m1 != m2 { return .disagree }
+            if x == y { return .placeholderExact }
+            return .partialAgree
+        }
+        if x == y { return x.isPlaceholder || y.isPlaceholder ? .placeholderExact : .exact }
+        if x.year == y.year, x.day == y.month, x.month == y.day { return .dayMonthSwap }
+        if x.year == y.year || x.month == y.month || x.day == y.day, StringSimilarity.isOneTypo(x.digits, y.digits) {
+            return .oneTypo
+        }
+        return .disagree
+    }
+
+    static func department(_ code: String) -> Substring {
+        code.hasPrefix("97") || code.hasPrefix("98") ? code.prefix(3) : code.prefix(2)
+    }
+
+    /// Address and city: exact key, then Jaro–Winkler or token overlap bands. Two different house
+    /// numbers make two different addresses (at best `fuzzyLow`).
+    static func text(_ x: NormalizedName, _ y: NormalizedName) -> ComparisonLevel {
+        if x.key == y.key { return .exact }
+        let numbersDiffer = x.leadingNumber != nil && y.leadingNumber != nil && x.leadingNumber != y.leadingNumber
+        let similarity = StringSimilarity.jaroWinkler(x.keyBytes, y.keyBytes)
+        var shared = 0
+        for token in x.tokens where y.tokens.contains(token) { shared += 1 }
+        let overlap = Double(shared) / Double(max(1, max(x.tokens.count, y.tokens.count)))
+        if similarity >= 0.94 || overlap >= 0.6 { return numbersDiffer ? .fuzzyLow : .fuzzyHigh }
+        if similarity >= 0.85 || overlap >= 0.4 { return .fuzzyLow }
+        return .disagree
+    }
+}

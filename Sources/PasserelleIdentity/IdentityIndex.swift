@@ -1,0 +1,81 @@
+/// Identifier of a canonical patient in an index.
+public struct PatientID: RawRepresentable, Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
+    /// The identifier text.
+    public var rawValue: String
+    /// Creates an identifier.
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// Candidate retrieval by blocking keys over the identity records of an index.
+///
+/// Synchronous on purpose: the engine is pure; the store adapters (store issue) wrap it in their
+/// async API.
+public protocol IdentityIndex: Sendable {
+    /// Adds (or replaces) an identity under its blocking keys.
+    mutating func insert(_ identity: ComparableIdentity)
+    /// Removes an identity.
+    mutating func remove(_ id: IdentityRecordID)
+    /// The identity with this id.
+    func identity(_ id: IdentityRecordID) -> ComparableIdentity?
+    /// Records sharing at least one key with `keys`, at most `limit`, smallest blocks first.
+    func candidates(for keys: [BlockingKey], limit: Int) -> [IdentityRecordID]
+    /// Number of identities.
+    var count: Int { get }
+}
+
+/// In-memory ``IdentityIndex``: a dictionary from key to record slots.
+public struct InMemoryIdentityIndex: IdentityIndex {
+    private var slots: [ComparableIdentity?] = []
+    private var slotOf: [IdentityRecordID: Int] = [:]
+    private var blocks: [BlockingKey: [Int32]] = [:]
+    private var freeSlots: [Int] = []
+
+    /// Creates an empty index.
+    public init() {}
+
+    public var count: Int { slotOf.count }
+
+    public mutating func insert(_ identity: ComparableIdentity) {
+        remove(identity.record.id)
+        let slot: Int
+        if let free = freeSlots.popLast() {
+            slot = free
+            slots[slot] = identity
+        } else {
+            slot = slots.count
+            slots.append(identity)
+        }
+        slotOf[identity.record.id] = slot
+        for key in Blocking.keys(identity) { blocks[key, default: []].append(Int32(slot)) }
+    }
+
+    public mutating func remove(_ id: IdentityRecordID) {
+        guard let slot = slotOf.removeValue(forKey: id), let identity = slots[slot] else { return }
+        for key in Blocking.keys(identity) {
+            blocks[key]?.removeAll { $0 == Int32(slot) }
+            if blocks[key]?.isEmpty == true { blocks[key] = nil }
+        }
+        slots[slot] = nil
+        freeSlots.append(slot)
+    }
+
+    public func identity(_ id: IdentityRecordID) -> ComparableIdentity? {
+        slotOf[id].flatMap { slots[$0] }
+    }
+
+    public func candidates(for keys: [BlockingKey], limit: Int) -> [IdentityRecordID] {
+        let lists = keys.compactMap { blocks[$0] }.sorted { $0.count < $1.count }
+        var seen = Set<Int32>()
+        var result: [IdentityRecordID] = []
+        for list in lists {
+            for slot in list where seen.insert(slot).inserted {
+                guard let identity = slots[Int(slot)] else { continue }
+                result.append(identity.record.id)
+                if result.count >= limit { return result }
+            }
+        }
+        return result
+    }
+}

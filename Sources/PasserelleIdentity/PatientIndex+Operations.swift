@@ -1,0 +1,123 @@
+public import PasserelleModel
+
+/// The outcome of resolving one incoming record against a ``PatientIndex``.
+public struct Resolution: Sendable, Hashable {
+    /// Link, review or new.
+    public var decision: MatchDecision
+    /// The patient the record now belongs to (its own new patient for review and new).
+    public var patient: PatientID
+    /// The best candidate's explanation, when there was a candidate.
+    public var explanation: MatchExplanation?
+    /// The review item opened, if any.
+    public var review: ReviewID?
+    /// Diagnostics from normalization (invalid INS, unreadable date...).
+    public var diagnostics: [Diagnostic]
+}
+
+/// The best evaluation of an incoming identity against one candidate patient.
+public struct PatientCandidate: Sendable, Hashable {
+    /// The patient.
+    public var patient: PatientID
+    /// Its record that scored best.
+    public var record: IdentityRecordID
+    /// The explanation, downgraded to review when another record of the patient forbids a link.
+    public var explanation: MatchExplanation
+}
+
+extension PatientIndex {
+    /// Evaluates `identity` against every candidate patient (best record per patient). A patient
+    /// cannot be linked when any of its records forbids it (different INS, strict conflict,
+    /// possible twins...) or a reviewer declared one of its records a different person.
+    public func candidates(for identity: ComparableIdentity, matcher: PairMatcher) -> [PatientCandidate] {
+        let ids = identityIndex.candidates(for: Blocking.keys(identity), limit: matcher.configuration.maxCandidates)
+        var best: [PatientID: PatientCandidate] = [:]
+        var vetoed: Set<PatientID> = []
+        for id in ids where id != identity.record.id {
+            guard let other = identityIndex.identity(id), let patient = patientOf[id] else { continue }
+            let explanation = matcher.evaluate(identity, other)
+            if cannotLink.contains(RecordPair(identity.record.id, id)) || explanation.flags.contains(where: \.forbidsLink) {
+                vetoed.insert(patient)
+            }
+            if explanation.decision == .new, explanation.rule != .sameLocalIdentifier { continue }
+            if let current = best[patient], current.explanation.score >= explanation.score { continue }
+            best[patient] = PatientCandidate(patient: patient, record: id, explanation: explanation)
+        }
+        for patient in vetoed where best[patient]?.explanation.decision == .link
+            && best[patient]?.explanation.rule != .sameLocalIdentifier
+        {
+            best[patient]?.explanation.decision = .review
+            best[patient]?.explanation.flags.insert(.possibleCollision)
+        }
+        return best.values.sorted { ($0.explanation.score, $1.patient) > ($1.explanation.score, $0.patient) }
+    }
+
+    /// Resolves an incoming record: links it to one patient, opens a review item (the record
+    /// gets its own patient meanwhile), or creates a new patient. Several linkable patients make
+    /// the case ambiguous: review. Every change is recorded in the history.
+    public mutating func resolve(
+        _ record: IdentityRecord, matcher: PairMatcher, metadata: EventMetadata
+    ) throws(PatientIndexError) -> Resolution {
+        guard records[record.id] == nil else { throw .duplicateRecord(record.id) }
+        let identity = ComparableIdentity(record)
+        let found = candidates(for: identity, matcher: matcher)
+        let links = found.filter { $0.explanation.decision == .link }
+        var meta = metadata
+        if links.count == 1, let chosen = links.first {
+            meta.score = chosen.explanation.score
+            meta.reason = "\(metadata.reason); rule \(chosen.explanation.rule.rawValue)"
+            try append(.recordLinked(record: record, patient: chosen.patient), meta)
+            return Resolution(decision: .link, patient: chosen.patient, explanation: chosen.explanation,
+                review: nil, diagnostics: identity.diagnostics)
+        }
+        let patient = nextPatientID()
+        try append(.recordCreatedPatient(record: record, patient: patient), metadata)
+        guard var top = found.first(where: { $0.explanation.decision != .new }) else {
+            return Resolution(decision: .new, patient: patient, explanation: found.first?.explanation,
+                review: nil, diagnostics: identity.diagnostics)
+        }
+        if links.count > 1 { top.explanation.flags.insert(.possibleCollision) }
+        top.explanation.decision = .review
+        let item = ReviewItem(id: nextReviewID(), record: record.id, candidatePatient: top.patient,
+            candidateRecord: top.record, explanation: top.explanation, state: .open)
+        meta.score = top.explanation.score
+        try append(.reviewOpened(item), meta)
+        return Resolution(decision: .review, patient: patient, explanation: top.explanation,
+            review: item.id, diagnostics: identity.diagnostics)
+    }
+
+    /// Merges `absorbed` into `survivor` (a confirmed doublon, or a merge announced by a source, R15).
+    public mutating func merge(_ absorbed: PatientID, into survivor: PatientID, metadata: EventMetadata) throws(PatientIndexError) {
+        try append(.patientsMerged(survivor: survivor, absorbed: absorbed), metadata)
+    }
+
+    /// Splits a record out of its patient into a new patient (undoing a wrong merge, R13).
+    @discardableResult
+    public mutating func unmerge(_ record: IdentityRecordID, metadata: EventMetadata) throws(PatientIndexError) -> PatientID {
+        let patient = nextPatientID()
+        try append(.recordUnmerged(record: record, newPatient: patient), metadata)
+        return patient
+    }
+
+    /// Accepts a review item: the record's patient is merged into the candidate patient.
+    public mutating func acceptReview(_ id: ReviewID, metadata: EventMetadata) throws(PatientIndexError) {
+        try append(.reviewAccepted(id), metadata)
+    }
+
+    /// Rejects a review item: the pair becomes a cannot-link.
+    public mutating func rejectReview(_ id: ReviewID, metadata: EventMetadata) throws(PatientIndexError) {
+        try append(.reviewRejected(id), metadata)
+    }
+
+    /// Records new traits for a known record (R12). Returns the record's current candidates so
+    /// that the caller can re-evaluate its links.
+    public mutating func update(
+        _ record: IdentityRecord, matcher: PairMatcher, metadata: EventMetadata
+    ) throws(PatientIndexError) -> [PatientCandidate] {
+        try append(.recordUpdated(record), metadata)
+        return candidates(for: ComparableIdentity(record), matcher: matcher)
+    }
+
+    private mutating func append(_ change: IndexChange, _ metadata: EventMetadata) throws(PatientIndexError) {
+        try apply(IndexEvent(sequence: history.count + 1, change: change, metadata: metadata))
+    }
+}

@@ -1,0 +1,173 @@
+import ArgumentParser
+import Foundation
+import PasserelleIdentity
+import PasserelleModel
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// `passerelle match`: deduplicates one identity CSV or links two (the STIC in batch).
+///
+/// Weights: `--train --model FILE` learns them from the input (EM) and saves the model;
+/// `--model FILE` alone reuses a saved model; with neither, they are learned from the input and
+/// not saved. Messages never print identity traits, only counts and diagnostic codes.
+struct MatchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "match",
+        abstract: "Deduplicate one identity CSV, or link two, with the French identity rules.",
+        discussion: """
+            Input columns (header names, case-insensitive): rec_id, source, local_id, ins, ins_oid, \
+            birth_family_name, used_family_name, first_given_name, given_names, used_given_name, birth_date, \
+            sex, birthplace_code, address, postcode, city, phone, weak_id, status, attributes. \
+            Other headers are mapped with --map column=field (several columns may map to one field; \
+            'ignore' skips a column). Output pairs: rec_id_1,rec_id_2,score,decision.
+
+            Examples:
+              passerelle match patients.csv --output links.csv --clusters clusters.csv --review review.csv
+              passerelle match clinic_a.csv clinic_b.csv --train --model model.json --output links.csv
+              passerelle match febrl3.csv --map given_name=first_given_name --map surname=birth_family_name --output links.csv
+            """)
+
+    @Argument(help: "INPUT.csv to deduplicate, or INPUT.csv INPUT2.csv to link.")
+    var inputs: [String]
+
+    @Option(name: .shortAndLong, help: "Linked pairs CSV (rec_id_1,rec_id_2,score,decision).")
+    var output: String?
+
+    @Option(help: "Clusters CSV (rec_id,cluster_id).")
+    var clusters: String?
+
+    @Option(help: "Review items CSV (pairs a human must decide, with their explanation).")
+    var review: String?
+
+    @Option(name: .customLong("map"), help: "column=field mapping for other headers (repeatable).")
+    var mappings: [String] = []
+
+    @Flag(help: "Learn the weights from the input (EM) and save them to --model.")
+    var train = false
+
+    @Option(help: "Model file: saved with --train, otherwise loaded.")
+    var model: String?
+
+    @Option(help: "Score (bits) from which a pair is linked.")
+    var linkThreshold: Double?
+
+    @Option(help: "Score (bits) from which a pair goes to review.")
+    var reviewThreshold: Double?
+
+    @Option(help: ArgumentHelp(
+        "What weak_id designates: household (a shared number such as the insured person's NSS) or personal.",
+        valueName: "household|personal"))
+    var weakId: String = WeakIdentifierScope.household.rawValue
+
+    @Flag(help: "Also write review pairs to --output (decision column = review).")
+    var includeReview = false
+
+    func validate() throws {
+        guard (1...2).contains(inputs.count) else { throw ValidationError("give one input to deduplicate or two to link") }
+        if train, model == nil { throw ValidationError("--train needs --model FILE to save the model") }
+        if WeakIdentifierScope(rawValue: weakId) == nil { throw ValidationError("--weak-id must be household or personal") }
+        if output == nil, clusters == nil, review == nil, !train {
+            throw ValidationError("nothing to write: give --output, --clusters, --review or --train")
+        }
+    }
+
+    func run() async throws {
+        let started = Date()
+        let progress = ProgressReporter(enabled: isatty(STDERR_FILENO) != 0)
+        var configuration = MatchConfiguration()
+        if let linkThreshold { configuration.linkThreshold = linkThreshold }
+        if let reviewThreshold { configuration.reviewThreshold = reviewThreshold }
+        configuration.weakIdentifierScope = WeakIdentifierScope(rawValue: weakId) ?? .household
+        configuration = try configuration.validated()
+        let map = try ColumnMap(specifications: mappings)
+        let left = try load(inputs[0], map: map)
+        let right = inputs.count == 2 ? try load(inputs[1], map: map) : nil
+        let matchModel = try resolveModel(left, right, configuration, progress)
+        let batch = BatchMatcher(matcher: PairMatcher(model: matchModel, configuration: configuration))
+        let report: @Sendable (Int, Int) -> Void = { done, total in progress.update("matching", done, total) }
+        let result = right.map { batch.link(left, $0, progress: report) } ?? batch.dedupe(left, progress: report)
+        progress.finish()
+        let targets = right ?? left
+        if let output {
+            try write(BatchOutput.pairsCSV(result, left: left, right: targets, includeReview: includeReview), to: output)
+        }
+        if let clusters { try write(BatchOutput.clustersCSV(result, records: left + (right ?? [])), to: clusters) }
+        if let review { try write(BatchOutput.reviewCSV(result, left: left, right: targets), to: review) }
+        let links = result.pairs.filter { $0.explanation.decision == .link }.count
+        let reviews = result.pairs.count - links
+        let seconds = String(format: "%.2f", Date().timeIntervalSince(started))
+        Self.stderr("match: \(left.count + (right?.count ?? 0)) records, \(result.comparisons) comparisons, "
+            + "\(links) links, \(reviews) review items, \(Set(result.clusters).count) clusters, \(seconds) s\n")
+    }
+
+    private func load(_ path: String, map: ColumnMap) throws -> [ComparableIdentity] {
+        guard let data = FileManager.default.contents(atPath: path) else { throw MatchCommandError.unreadable(path) }
+        guard let text = String(data: data, encoding: .utf8) ?? String(data: data, encoding: .windowsCP1252) else {
+            throw MatchCommandError.undecodable(path)
+        }
+        let (records, diagnostics) = try IdentityCSV.read(text, file: path, map: map)
+        let identities = ComparableIdentity.normalize(records)
+        let all = diagnostics + identities.flatMap(\.diagnostics)
+        if !all.isEmpty {
+            let counts = Dictionary(grouping: all, by: \.code.rawValue).map { "\($0.key) ×\($0.value.count)" }.sorted()
+            Self.stderr("match: \(path): \(all.count) diagnostics: \(counts.joined(separator: ", "))\n")
+        }
+        return identities
+    }
+
+    private func resolveModel(
+        _ left: [ComparableIdentity], _ right: [ComparableIdentity]?, _ configuration: MatchConfiguration,
+        _ progress: ProgressReporter
+    ) throws -> MatchModel {
+        if let model, !train {
+            guard let data = FileManager.default.contents(atPath: model) else { throw MatchCommandError.unreadable(model) }
+            return try MatchModel(jsonData: data)
+        }
+        progress.update("training", 0, 1)
+        let patterns = BatchMatcher.trainingPatterns(left, right, configuration: configuration)
+        let trained = EMTrainer().train(blocked: patterns.blocked, random: patterns.random, identities: left + (right ?? []))
+        if let model { try trained.jsonData().write(to: URL(fileURLWithPath: model)) }
+        return trained
+    }
+
+    private func write(_ text: String, to path: String) throws {
+        do { try Data(text.utf8).write(to: URL(fileURLWithPath: path)) } catch { throw MatchCommandError.unwritable(path) }
+    }
+
+    static func stderr(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
+}
+
+/// Why `passerelle match` stopped. Paths only, never identity traits.
+enum MatchCommandError: Error, CustomStringConvertible {
+    case unreadable(String)
+    case undecodable(String)
+    case unwritable(String)
+
+    var description: String {
+        switch self {
+        case .unreadable(let path): "cannot read \(path)"
+        case .undecodable(let path): "\(path) is neither UTF-8 nor Windows-1252 text"
+        case .unwritable(let path): "cannot write \(path)"
+        }
+    }
+}
+
+/// Progress on stderr, only when it is a terminal.
+final class ProgressReporter: Sendable {
+    let enabled: Bool
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func update(_ stage: String, _ done: Int, _ total: Int) {
+        guard enabled else { return }
+        let percent = total > 0 ? done * 100 / total : 0
+        MatchCommand.stderr("\r\(stage) \(percent)%   ")
+    }
+
+    func finish() {
+        if enabled { MatchCommand.stderr("\r\u{1B}[K") }
+    }
+}

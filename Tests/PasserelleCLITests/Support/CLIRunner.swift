@@ -1,0 +1,156 @@
+import Foundation
+import PasserelleTestSupport
+import Testing
+
+/// What one run of the `passerelle` binary produced.
+struct CLIResult: Sendable {
+    let status: Int32
+    let stdout: Data
+    let stderr: String
+
+    var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+}
+
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// Runs the built `passerelle` executable as a subprocess.
+///
+/// The binary is `$PASSERELLE_BIN` when set, else the one beside the test bundle (SwiftPM puts
+/// executables and the test bundle in the same `.build/<triple>/debug/` folder), else
+/// `.build/debug/passerelle` under the package root (`make test` builds it first).
+enum CLI {
+    static let binary: URL? = {
+        var candidates: [URL] = []
+        if let override = ProcessInfo.processInfo.environment["PASSERELLE_BIN"], !override.isEmpty {
+            candidates.append(URL(fileURLWithPath: override))
+        }
+        if let executable = Bundle.main.executableURL {
+            candidates.append(executable.deletingLastPathComponent().appendingPathComponent("passerelle"))
+        }
+        for bundle in Bundle.allBundles where bundle.bundleURL.pathExtension == "xctest" {
+            candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("passerelle"))
+        }
+        candidates.append(TestPaths.packageRoot.appendingPathComponent(".build/debug/passerelle"))
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }()
+
+    /// Runs `passerelle arguments...` in `directory`, feeding `stdin` when given.
+    static func run(_ arguments: [String], in directory: URL? = nil, stdin: Data? = nil) throws -> CLIResult {
+        guard let binary else {
+            throw CLIError(description: "passerelle binary not found: run `swift build --product passerelle` or set PASSERELLE_BIN")
+        }
+        return try ReferenceProcess.run(binary, arguments, in: directory, stdin: stdin)
+    }
+}
+
+/// Runs any program; outputs go through files so that large outputs cannot block the pipe.
+enum ReferenceProcess {
+    /// Runs a program found on `PATH` (`arguments[0]`).
+    static func run(_ arguments: [String]) throws -> CLIResult {
+        try run(URL(fileURLWithPath: "/usr/bin/env"), arguments)
+    }
+
+    static func run(_ executable: URL, _ arguments: [String], in directory: URL? = nil, stdin: Data? = nil) throws -> CLIResult {
+        let scratch = try TemporaryDirectory()
+        let outURL = scratch.url.appendingPathComponent("stdout")
+        let errURL = scratch.url.appendingPathComponent("stderr")
+        let inURL = scratch.url.appendingPathComponent("stdin")
+        for url in [outURL, errURL] { _ = FileManager.default.createFile(atPath: url.path, contents: nil) }
+        try (stdin ?? Data()).write(to: inURL)
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        process.standardInput = try FileHandle(forReadingFrom: inURL)
+        process.standardOutput = try FileHandle(forWritingTo: outURL)
+        process.standardError = try FileHandle(forWritingTo: errURL)
+        try process.run()
+        process.waitUntilExit()
+        return CLIResult(
+            status: process.terminationStatus, stdout: try Data(contentsOf: outURL),
+            stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+    }
+}
+
+/// A temporary directory removed when the value is deinitialised.
+final class TemporaryDirectory {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("passerelle-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    /// Writes `contents` to `name` (subfolders created) and returns the relative name.
+    @discardableResult
+    func write(_ name: String, _ contents: Data) throws -> String {
+        let file = url.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try contents.write(to: file)
+        return name
+    }
+
+    @discardableResult
+    func write(_ name: String, _ text: String) throws -> String { try write(name, Data(text.utf8)) }
+}
+
+/// Small CDA documents written by the tests themselves (no dependency on the corpus).
+enum SampleCDA {
+    /// Bytes of the PDF carried by `nonXMLPDF`.
+    static let pdfBytes = Data("%PDF-1.4\n% passerelle test payload\n1 0 obj << >> endobj\n%%EOF\n".utf8)
+
+    /// A minimal CDA R2 document, valid against the HL7 normative schema.
+    static func valid(id: String = "doc-1", body: String? = nil) -> String {
+        let structured =
+            "<structuredBody><component><section><title>Note</title><text>Nothing to report.</text>"
+            + "</section></component></structuredBody>"
+        return """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <ClinicalDocument xmlns="urn:hl7-org:v3">
+              <typeId root="2.16.840.1.113883.1.3" extension="POCD_HD000040"/>
+              <id root="1.2.3.4.5" extension="\(id)"/>
+              <code code="11488-4" codeSystem="2.16.840.1.113883.6.1"/>
+              <effectiveTime value="20240102103000+0100"/>
+              <confidentialityCode code="N" codeSystem="2.16.840.1.113883.5.25"/>
+              <setId root="1.2.3.4.5" extension="set-\(id)"/>
+              <versionNumber value="1"/>
+              <recordTarget><patientRole><id root="1.2.3.4.6" extension="p1"/></patientRole></recordTarget>
+              <author><time value="20240102"/><assignedAuthor><id root="1.2.3.4.7" extension="a1"/></assignedAuthor></author>
+              <custodian><assignedCustodian><representedCustodianOrganization><id root="1.2.3.4.8"/>
+              </representedCustodianOrganization></assignedCustodian></custodian>
+              <component>\(body ?? structured)</component>
+            </ClinicalDocument>
+
+            """
+    }
+
+    /// A level-1 document whose body is `pdfBytes` in base64.
+    static var nonXMLPDF: String {
+        valid(
+            id: "doc-pdf",
+            body: "<nonXMLBody><text mediaType=\"application/pdf\" representation=\"B64\">"
+                + pdfBytes.base64EncodedString() + "</text></nonXMLBody>")
+    }
+
+    /// Not well-formed: the document is cut in the middle of the header (error on line 3).
+    static let truncated = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <ClinicalDocument xmlns="urn:hl7-org:v3">
+          <id root="1.2.3.4.5" extension="cut
+        """
+}
+
+extension CLI {
+    /// Whether the shared corpus is there, for the tests that use it.
+    static let corpusEnabled = ConditionTrait.enabled(
+        if: TestPaths.corpus != nil, "shared corpus not found: set PASSERELLE_CORPUS")
+
+    /// `validate` arguments for the CI-SIS schema of the corpus.
+    static var ciSISSchema: String? {
+        TestPaths.corpus?.appendingPathComponent("schemas/ci-sis/infrastructure/cda/CDA_extended.xsd").path
+    }
+}

@@ -1,0 +1,184 @@
+import Foundation
+import PasserelleModel
+import Testing
+@testable import PasserelleFlat
+
+struct HPRIMSanteTests {
+    func read(_ name: String) throws -> FlatReadResult {
+        try HPRIMSanteReader().read(bytes: FlatFixtures.bytes("hprim/\(name)"), sourceName: name)
+    }
+
+    func structured(_ document: ClinicalDocument) -> ([Section], [ResultEntry]) {
+        if case .structured(let sections, let results) = document.body { return (sections, results) }
+        return ([], [])
+    }
+
+    @Test func twoPatientsBecomeTwoLabReports() throws {
+        let result = try read("sante-two-patients.hpr")
+        #expect(result.documents.count == 2)
+        #expect(result.rejected.isEmpty)
+        #expect(result.summary.encoding?.encoding == .windows1252)
+        let first = try #require(result.documents.first?.document)
+        #expect(first.typeCode?.code == "11502-2")
+        #expect(first.creationTime?.iso8601 == "2024-01-05T14:30:00")
+        #expect(first.authors.first?.person.organization?.name == "Laboratoire Fictif d'Essai")
+        let patient = try #require(first.patient)
+        #expect(patient.usedFamilyName == "ŒUVREFICTIVE")
+        #expect(patient.usedGivenName == "Zoé")
+        #expect(patient.birthFamilyName == "CŒURFICTIF")
+        #expect(patient.birthDate?.iso8601 == "1979-03-12")
+        #expect(patient.sex == .female)
+        #expect(patient.identifiers.map(\.extension) == ["PAT0001", "L00001"])
+        #expect(patient.identifiers.map(\.assigningAuthorityName) == ["CAB001", "LAB001"])
+        #expect(patient.addresses.first?.streetAddressLines == ["12 rue de l’Essai"])
+        #expect(patient.addresses.first?.city == "Fictiville")
+        #expect(patient.addresses.first?.postalCode == "63000")
+        #expect(first.provenance?.format == .hprimSante)
+    }
+
+    @Test func resultsComponentsAndRepetitionsUseTheDeclaredDelimiters() throws {
+        let first = try #require(try read("sante-two-patients.hpr").documents.first?.document)
+        let (sections, results) = structured(first)
+        #expect(results.count == 4)
+        #expect(results[0].code == CodedValue(code: "GLY", codeSystemName: "L", displayName: "Glycémie à jeun"))
+        #expect(results[0].value == "5,4")
+        #expect(results[0].referenceLow == "3,9")
+        #expect(results[0].referenceHigh == "6,1")
+        #expect(results[1].referenceLow == "3.5")
+        #expect(results[1].referenceHigh == "5.0")
+        #expect(results[1].abnormalFlag == "H")
+        #expect(results[1].status == "F")
+        #expect(sections.map(\.title) == ["Commentaires", "Glycémie, Potassium", "Hémoglobine"])
+        #expect(sections[1].identifier?.extension == "D24000001")
+        #expect(sections[1].text?.contains("# Hémolyse légère ~ à contrôler") == true, "\\S\\ is the component delimiter")
+        #expect(sections[0].text == "Patiente à jeun")
+    }
+
+    @Test func continuationLinesAreJoined() throws {
+        let first = try #require(try read("sante-two-patients.hpr").documents.first?.document)
+        let (_, results) = structured(first)
+        #expect(results[3].value == "Frottis : pas d'anomalie morphologique notable ; contrôle à 3 mois.")
+        #expect(results[3].status == "F")
+        #expect(results[3].location?.line == 10)
+    }
+
+    @Test func secondPatientKeepsItsOwnResultsAndWarnings() throws {
+        let result = try read("sante-two-patients.hpr")
+        let second = try #require(result.documents.last)
+        let (sections, results) = structured(second.document)
+        #expect(second.document.patient?.usedFamilyName == "ESSAI")
+        #expect(results.map(\.value) == ["<5", "12"])
+        #expect(results[0].referenceHigh == "5")
+        #expect(second.diagnostics.map(\.code) == [.hprimRange])
+        #expect(sections.last?.text?.contains("[reference: normale selon l'âge]") == true)
+        #expect(second.document.provenance?.records == 11...15)
+        #expect(result.documents[0].document.provenance?.records == 1...10)
+        // The two documents' bytes tile the whole file.
+        let bytes = try FlatFixtures.bytes("hprim/sante-two-patients.hpr")
+        #expect(result.documents[0].originalBytes + second.originalBytes == Data(bytes))
+    }
+
+    @Test func malformedHeaderRejectsTheFile() throws {
+        let result = try read("sante-bad-header.hpr")
+        #expect(result.documents.isEmpty)
+        #expect(result.rejected.first?.diagnostics.filter { $0.severity == .error }.map(\.code) == [.hprimHeader])
+    }
+
+    @Test func resultWithoutPatientRejectsTheFile() throws {
+        let result = try read("sante-orphan-obx.hpr")
+        #expect(result.documents.isEmpty)
+        #expect(result.rejected.first?.diagnostics.map(\.code).contains(.hprimStructure) == true)
+    }
+
+    @Test func delimitersAreReadFromTheHeader() {
+        let delimiters = HPRIMDelimiters(headerLine: "H|~^\\&|X")
+        #expect(delimiters?.component == "~")
+        #expect(delimiters?.repetition == "^")
+        #expect(HPRIMDelimiters(headerLine: "H|~~\\&|X") == nil)
+        #expect(HPRIMDelimiters(headerLine: "P|1|2") == nil)
+    }
+}
+
+struct HPRIMNetTests {
+    func read(_ name: String) throws -> FlatReadResult {
+        try HPRIMNetReader().read(bytes: FlatFixtures.bytes("hprim/\(name)"), sourceName: name)
+    }
+
+    @Test func reportWithLabBlock() throws {
+        let result = try read("net-report.hpr")
+        let flat = try #require(result.documents.first)
+        #expect(flat.diagnostics.filter { $0.severity != .note }.isEmpty, "\(flat.diagnostics)")
+        let document = flat.document
+        let patient = try #require(document.patient)
+        #expect(patient.usedFamilyName == "FICTIF")
+        #expect(patient.usedGivenName == "Éloïse")
+        #expect(patient.birthDate?.iso8601 == "1979-03-12")
+        #expect(patient.identifiers.first?.kind == .nssNIR)
+        #expect(patient.addresses.first?.postalCode == "63000")
+        #expect(patient.addresses.first?.streetAddressLines == ["12 rue de l’Essai", "Bâtiment Œillet"])
+        #expect(document.id?.extension == "RES00042")
+        #expect(document.creationTime?.iso8601 == "2024-01-05")
+        #expect(document.authors.first?.person.organization?.name == "Laboratoire Fictif d'Essai")
+        guard case .structured(let sections, let results) = document.body else {
+            Issue.record("expected a structured body")
+            return
+        }
+        #expect(results.count == 4)
+        #expect(results[0] == ResultEntry(
+            code: CodedValue(code: "GLY", displayName: "Glycémie à jeun"), value: "5.4", valueType: "N", unit: "mmol/L",
+            referenceLow: "3.9", referenceHigh: "6.1", abnormalFlag: "N", status: "F", location: SourceLocation(line: 18, column: 1)))
+        #expect(results[3].valueType == "A")
+        #expect(sections.map(\.title) == ["Compte rendu", "Résultats", "Destinataire"])
+        #expect(sections[0].text?.contains("Prélèvement du 05/01/2024") == true)
+        #expect(sections[0].text?.contains("Validé par le biologiste") == true)
+        #expect(sections[1].text?.contains("(= 0.97 g/L [0.70 - 1.10])") == true)
+        #expect(sections[1].text?.hasPrefix("Biochimie\n") == true)
+        #expect(sections[2].text == "CAB001 Dr Médecin Fictif")
+    }
+
+    @Test func truncatedFileWarns() throws {
+        let result = try read("net-truncated.hpr")
+        #expect(result.documents.count == 1)
+        #expect(result.documents[0].diagnostics.map(\.code).contains(.hprimNetEnd))
+    }
+
+    @Test func shortHeaderIsRejected() throws {
+        let result = try read("net-short-header.hpr")
+        #expect(result.documents.isEmpty)
+        #expect(result.rejected.first?.diagnostics.filter { $0.severity == .error }.map(\.code) == [.hprimNetHeader])
+    }
+}
+
+struct FormatDetectionTests {
+    @Test(arguments: [
+        ("hprim/sante-two-patients.hpr", SourceFormat.hprimSante),
+        ("hprim/sante-orphan-obx.hpr", SourceFormat.hprimSante),
+        ("hprim/net-report.hpr", SourceFormat.hprimNet),
+        ("hprim/net-truncated.hpr", SourceFormat.hprimNet),
+    ])
+    func recognisesHPRIMFiles(name: String, format: SourceFormat) throws {
+        #expect(FlatFormatDetector.detect(try FlatFixtures.bytes(name)) == format)
+    }
+
+    @Test(arguments: ["lgc/lgc-cp1252-crlf.csv", "lgc/colibri-utf8.csv", "lgc/fixed-width-lab-iso885915.txt", "hprim/sante-bad-header.hpr"])
+    func doesNotClaimOtherFiles(name: String) throws {
+        #expect(FlatFormatDetector.detect(try FlatFixtures.bytes(name)) == nil)
+    }
+
+    @Test func xmlIsNotFlat() {
+        #expect(FlatFormatDetector.detect(Array("<?xml version=\"1.0\"?><ClinicalDocument/>".utf8)) == nil)
+    }
+}
+
+struct FlatInputTests {
+    @Test func readsByContentOrThroughAProfile() throws {
+        let sante = try FlatInput.read(contentsOf: FlatFixtures.url("hprim/sante-two-patients.hpr"))
+        #expect(sante.documents.first?.document.provenance?.format == .hprimSante)
+        let net = try FlatInput.read(contentsOf: FlatFixtures.url("hprim/net-report.hpr"))
+        #expect(net.documents.first?.document.provenance?.format == .hprimNet)
+        let export = try FlatInput.read(
+            contentsOf: FlatFixtures.url("lgc/lgc-cp1252-crlf.csv"), profile: FlatExportTests.lgcProfile())
+        #expect(export.documents.count == 2)
+        #expect(throws: FlatReadError.self) { try FlatInput.read(contentsOf: FlatFixtures.url("lgc/lgc-cp1252-crlf.csv")) }
+    }
+}

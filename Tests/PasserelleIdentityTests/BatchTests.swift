@@ -1,0 +1,127 @@
+import Foundation
+import PasserelleIdentity
+import Testing
+
+@Suite("Batch matching (identity CSV, dedupe, link, training)")
+struct BatchTests {
+    /// Invented French identities: one person in three spellings (r1–r3), her twin sister (r4),
+    /// her father sharing the first given name pattern (r5, r6 = same father elsewhere), a spouse
+    /// (r7), and a fictitious test identity identical to r1 (r8).
+    static let french = """
+        rec_id,source,local_id,ins,ins_oid,birth_family_name,used_family_name,given_names,birth_date,sex,birthplace_code,address,postcode,city,phone,status,attributes
+        r1,1.2.3.1,IPP1,,,DUPONT,,Camille Marie,07/05/1985,F,75056,12 rue des Lilas,75011,Paris,0612345678,PROV,
+        r2,1.2.3.2,X9,,,DUPONT,MARTIN,Camille,1985-05-07,F,75056,3 place de l'Église,44000,Nantes,,PROV,
+        r3,1.2.3.3,Z1,,,"Dupont épouse Martin",,CAMILLE,1985-07-05,F,,3 pl de l Eglise,44000,NANTES,,PROV,
+        r4,1.2.3.1,IPP2,,,DUPONT,,Juliette,07/05/1985,F,75056,12 rue des Lilas,75011,Paris,0612345678,PROV,
+        r5,1.2.3.1,IPP3,,,DUPONT,,Camille,02/03/1958,M,75056,12 rue des Lilas,75011,Paris,0612345678,PROV,
+        r6,1.2.3.4,Q7,,,DUPOND,,Camille Jean,1958-03-02,M,75056,12 rue des Lilas,75011,Paris,,PROV,
+        r7,1.2.3.2,X10,,,MARTIN,,Paul,1983-11-30,M,69123,3 place de l'Église,44000,Nantes,,PROV,
+        r8,1.2.3.9,T1,,,DUPONT,,Camille Marie,07/05/1985,F,75056,12 rue des Lilas,75011,Paris,0612345678,PROV,FICT
+        """
+
+    func identities(_ text: String, map: ColumnMap = ColumnMap()) throws -> [ComparableIdentity] {
+        try IdentityCSV.read(text, file: "test.csv", map: map).records.map(ComparableIdentity.init)
+    }
+
+    func clusters(_ result: BatchResult, _ ids: [ComparableIdentity]) -> [String: Int] {
+        Dictionary(uniqueKeysWithValues: zip(ids.map(\.record.id.rawValue), result.clusters))
+    }
+
+    @Test("End to end: one person under three spellings is one cluster; twin, father, spouse and fictive stay apart")
+    func frenchDedupe() throws {
+        let ids = try identities(Self.french)
+        let result = BatchMatcher(matcher: PairMatcher()).dedupe(ids)
+        let cluster = clusters(result, ids)
+        #expect(cluster["r1"] == cluster["r2"])
+        #expect(cluster["r2"] == cluster["r3"])
+        #expect(cluster["r5"] == cluster["r6"])
+        for other in ["r4", "r5", "r7", "r8"] { #expect(cluster["r1"] != cluster[other], "r1 vs \(other)") }
+        #expect(cluster["r4"] != cluster["r5"])
+        let links = Set(result.pairs.filter { $0.explanation.decision == .link }.map { [ids[$0.left].record.id.rawValue, ids[$0.right].record.id.rawValue] })
+        #expect(!links.contains(["r1", "r4"]))
+        #expect(!links.contains(["r1", "r5"]))
+    }
+
+    @Test("Link mode only pairs records across the two inputs")
+    func linkMode() throws {
+        let ids = try identities(Self.french)
+        let left = Array(ids[0..<1]), right = Array(ids[1...])
+        let result = BatchMatcher(matcher: PairMatcher()).link(left, right)
+        #expect(result.pairs.allSatisfy { $0.left == 0 })
+        #expect(result.clusters.count == ids.count)
+        let csv = BatchOutput.pairsCSV(result, left: left, right: right)
+        #expect(csv.hasPrefix("rec_id_1,rec_id_2,score,decision\n"))
+        #expect(csv.contains("r1,r2,"))
+        #expect(!csv.contains("r1,r4,"))
+    }
+
+    @Test("FEBRL headers are read through a column map, several columns joined into the address")
+    func febrlMap() throws {
+        let text = """
+            rec_id,given_name,surname,street_number,address_1,address_2,suburb,postcode,state,date_of_birth,soc_sec_id
+            rec-1-org,michaela,neumann,8,stanley street,miami,winston hills,4223,nsw,19151111,5304218
+            rec-1-dup-0,micheala,neumann,8,stanley street,miami,winston hills,4223,nsw,19151111,5304218
+            """
+        let map = try ColumnMap(specifications: [
+            "given_name=given_names", "surname=birth_family_name", "street_number=address", "address_1=address",
+            "address_2=address", "suburb=city", "state=ignore", "date_of_birth=birth_date", "soc_sec_id=weak_id",
+        ])
+        let (records, diagnostics) = try IdentityCSV.read(text, file: "febrl.csv", map: map)
+        #expect(diagnostics.isEmpty)
+        #expect(records[0].address == "8 stanley street miami")
+        #expect(records[0].weakIdentifier == "5304218")
+        let ids = records.map(ComparableIdentity.init)
+        let config = MatchConfiguration(weakIdentifierScope: .personal)
+        let result = BatchMatcher(matcher: PairMatcher(configuration: config)).dedupe(ids)
+        #expect(result.pairs.first?.explanation.decision == .link)
+    }
+
+    @Test("CSV problems: bad mappings throw, duplicate ids and missing ids are diagnostics without values")
+    func csvProblems() throws {
+        #expect(throws: IdentityCSVError.unknownField("nope")) { try ColumnMap(specifications: ["a=nope"]) }
+        #expect(throws: IdentityCSVError.badMapping("a")) { try ColumnMap(specifications: ["a"]) }
+        #expect(throws: IdentityCSVError.missingRecordID) { try IdentityCSV.read("name\nx\n", file: "f.csv") }
+        let text = "rec_id;birth_family_name;given_names\nA;\"DUPONT; fils\";Jean\nA;SECRETNAME;Paul\n;DURAND;Luc\n"
+        let (records, diagnostics) = try IdentityCSV.read(text, file: "f.csv")
+        #expect(records.count == 1)
+        #expect(records[0].birthFamilyName == "DUPONT; fils")
+        #expect(diagnostics.map(\.code.rawValue) == ["IDENT-CSV-DUPLICATE-ID", "IDENT-CSV-NO-ID"])
+        #expect(diagnostics.allSatisfy { !$0.description.contains("SECRETNAME") && !$0.description.contains("DURAND") })
+        #expect(diagnostics[0].location?.record == 3)
+    }
+
+    @Test("Clusters and review outputs have the documented headers")
+    func outputs() throws {
+        let ids = try identities(Self.french)
+        let result = BatchMatcher(matcher: PairMatcher()).dedupe(ids)
+        let clusters = BatchOutput.clustersCSV(result, records: ids)
+        #expect(clusters.split(separator: "\n").count == ids.count + 1)
+        #expect(clusters.hasPrefix("rec_id,cluster_id\n"))
+        let review = BatchOutput.reviewCSV(result, left: ids, right: ids)
+        #expect(review.hasPrefix("rec_id_1,rec_id_2,score,rule,flags,explanation\n"))
+        #expect(!review.contains("DUPONT"))
+        #expect(!review.contains("Camille"))
+    }
+
+    @Test("EM learns weights: exact agreement is positive, disagreement negative; the model survives JSON")
+    func training() throws {
+        let ids = try identities(Self.french)
+        let patterns = BatchMatcher.trainingPatterns(ids, nil, configuration: MatchConfiguration(), randomPairs: 2_000)
+        #expect(!patterns.blocked.isEmpty)
+        let model = EMTrainer().train(blocked: patterns.blocked, random: patterns.random, identities: ids)
+        let scorer = Scorer(model: model, configuration: MatchConfiguration())
+        #expect(scorer.weight(.birthDate, .exact) > 0)
+        #expect(scorer.weight(.birthDate, .disagree) <= -10)
+        #expect(model.familyNameFrequencies["DUPONT"] != nil)
+        let decoded = try MatchModel(jsonData: model.jsonData())
+        #expect(decoded == model)
+        #expect(throws: ModelFileError.malformed) { try MatchModel(jsonData: Data("{}".utf8)) }
+    }
+
+    @Test("A model file with out-of-range probabilities is refused")
+    func invalidModel() throws {
+        var model = MatchModel.builtIn
+        model.parameters["sex"] = TraitParameters(m: [1.5, 0.1], u: [0.5, 0.5])
+        #expect(throws: ModelFileError.invalidParameters) { try MatchModel(jsonData: model.jsonData()) }
+    }
+}
