@@ -47,10 +47,11 @@ done
 run_timed() { # label file command... -> one JSON line per tool with peak_rss_mb
   local label="$1" file="$2"; shift 2
   local tmp; tmp=$(mktemp)
-  /usr/bin/time -f "%M" -o "$tmp.rss" "$@" > "$tmp" 2>/dev/null
-  local rss; rss=$(tail -n 1 "$tmp.rss")
+  /usr/bin/time -f "%M %U %S" -o "$tmp.rss" "$@" > "$tmp" 2>/dev/null
+  local rss cpu; read -r rss user sys < <(tail -n 1 "$tmp.rss")
+  cpu=$(python3 -c "print(round($user + $sys, 2))")
   while IFS= read -r line; do
-    [ -n "$line" ] && echo "{\"file\":\"$(basename "$file")\",\"size\":$(stat -c %s "$file"),\"peak_rss_kb\":$rss,\"run\":$line}"
+    [ -n "$line" ] && echo "{\"file\":\"$(basename "$file")\",\"size\":$(stat -c %s "$file"),\"peak_rss_kb\":$rss,\"cpu_s\":$cpu,\"run\":$line}"
   done < "$tmp"
   rm -f "$tmp" "$tmp.rss"
 }

@@ -8,15 +8,16 @@ for line in open(sys.argv[1]):
     rec = json.loads(line)
     runs[(rec["file"], rec["size"], rec["run"]["tool"])].append(rec)
 
-print("| file | MB | tool | rows | rows/s (median) | MB/s | peak RSS MB | runs |")
-print("|---|---:|---|---:|---:|---:|---:|---:|")
+print("| file | MB | tool | rows | rows/s (median) | MB/s | peak RSS MB | CPU s (process) | runs |")
+print("|---|---:|---|---:|---:|---:|---:|---:|---:|")
 medians = {}
 for (file, size, tool), recs in sorted(runs.items()):
     rps = statistics.median(r["run"]["rows_per_s"] for r in recs)
     mbs = statistics.median(float(r["run"]["mb_per_s"]) for r in recs)
     rss = statistics.median(r["peak_rss_kb"] for r in recs) / 1024
+    cpu = statistics.median(r.get("cpu_s", 0) for r in recs)
     medians[(file, tool)] = rps
-    print(f"| {file} | {size/1e6:.0f} | {tool} | {recs[0]['run']['rows']} | {rps:,.0f} | {mbs:.1f} | {rss:.0f} | {len(recs)} |")
+    print(f"| {file} | {size/1e6:.0f} | {tool} | {recs[0]['run']['rows']} | {rps:,.0f} | {mbs:.1f} | {rss:.0f} | {cpu:.2f} | {len(recs)} |")
 print()
 for (file, tool), rps in sorted(medians.items()):
     if tool != "passerelle":
