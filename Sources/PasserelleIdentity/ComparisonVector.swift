@@ -129,15 +129,25 @@ public enum Comparator {
         code.hasPrefix("97") || code.hasPrefix("98") ? code.prefix(3) : code.prefix(2)
     }
 
+    static let streetWords: Set<String> = [
+        "RUE", "AVENUE", "AV", "BOULEVARD", "BD", "PLACE", "PL", "CHEMIN", "IMPASSE", "ALLEE", "ROUTE", "QUAI",
+        "COURS", "SQUARE", "STREET", "ST", "ROAD", "RD", "AVE", "PLACE", "CRESCENT", "DRIVE", "CIRCUIT", "CLOSE",
+    ]
+
     /// Address and city: exact key, then Jaro–Winkler or token overlap bands. Two different house
     /// numbers make two different addresses (at best `fuzzyLow`).
     static func text(_ x: NormalizedName, _ y: NormalizedName) -> ComparisonLevel {
         if x.key == y.key { return .exact }
         let numbersDiffer = x.leadingNumber != nil && y.leadingNumber != nil && x.leadingNumber != y.leadingNumber
         let similarity = StringSimilarity.jaroWinkler(x.keyBytes, y.keyBytes)
-        var shared = 0
-        for token in x.tokens where y.tokens.contains(token) { shared += 1 }
-        let overlap = Double(shared) / Double(max(1, max(x.tokens.count, y.tokens.count)))
+        // Token overlap on significant tokens only: street types (RUE, AVENUE...) say little.
+        var shared = 0, xCount = 0, yCount = 0
+        for token in x.tokens where !streetWords.contains(token) {
+            xCount += 1
+            if y.tokens.contains(token) { shared += 1 }
+        }
+        for token in y.tokens where !streetWords.contains(token) { yCount += 1 }
+        let overlap = Double(shared) / Double(max(1, max(xCount, yCount)))
         if similarity >= 0.94 || overlap >= 0.6 { return numbersDiffer ? .fuzzyLow : .fuzzyHigh }
         if similarity >= 0.85 || overlap >= 0.4 { return .fuzzyLow }
         return .disagree

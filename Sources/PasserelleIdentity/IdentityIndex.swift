@@ -19,8 +19,10 @@ public protocol IdentityIndex: Sendable {
     mutating func remove(_ id: IdentityRecordID)
     /// The identity with this id.
     func identity(_ id: IdentityRecordID) -> ComparableIdentity?
-    /// Records sharing at least one key with `keys`, at most `limit`, smallest blocks first.
-    func candidates(for keys: [BlockingKey], limit: Int) -> [IdentityRecordID]
+    /// Identities sharing blocking keys with `keys`, at most `limit`: every member of a small
+    /// block, and members of large blocks that share at least two keys (a single shared frequent
+    /// key, such as a common given name in a big city's postcode, is noise).
+    func candidates(for keys: [BlockingKey], limit: Int) -> [ComparableIdentity]
     /// Number of identities.
     var count: Int { get }
 }
@@ -65,17 +67,30 @@ public struct InMemoryIdentityIndex: IdentityIndex {
         slotOf[id].flatMap { slots[$0] }
     }
 
-    public func candidates(for keys: [BlockingKey], limit: Int) -> [IdentityRecordID] {
+    public func candidates(for keys: [BlockingKey], limit: Int) -> [ComparableIdentity] {
         let lists = keys.compactMap { blocks[$0] }.sorted { $0.count < $1.count }
         var seen = Set<Int32>()
-        var result: [IdentityRecordID] = []
+        var result: [ComparableIdentity] = []
+        var counts: [Int32: Int] = [:]
         for list in lists {
-            for slot in list where seen.insert(slot).inserted {
-                guard let identity = slots[Int(slot)] else { continue }
-                result.append(identity.record.id)
-                if result.count >= limit { return result }
+            if list.count <= Self.smallBlock {
+                for slot in list where seen.insert(slot).inserted {
+                    guard let identity = slots[Int(slot)] else { continue }
+                    result.append(identity)
+                    if result.count >= limit { return result }
+                }
+            } else {
+                for slot in list where !seen.contains(slot) { counts[slot, default: 0] += 1 }
             }
+        }
+        for (slot, count) in counts.sorted(by: { ($0.value, $1.key) > ($1.value, $0.key) }) where count >= 2 {
+            guard let identity = slots[Int(slot)] else { continue }
+            result.append(identity)
+            if result.count >= limit { break }
         }
         return result
     }
+
+    /// Blocks up to this size are taken whole.
+    static let smallBlock = 64
 }

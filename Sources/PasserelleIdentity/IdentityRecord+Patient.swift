@@ -20,7 +20,6 @@ extension IdentityRecord {
             (a.streetAddressLines + [a.houseNumber, a.streetName, a.additionalLocator].compactMap { $0 }).joined(separator: " ")
         }
         let phone = patient.telecoms.first { $0.scheme == "tel" }?.value.map { String($0.dropFirst(4)) }
-        let attributes = IdentityAttributes(codes: nil)
         self.init(
             id: id, source: source, localIdentifier: local, ins: ins?.extension, insOID: ins?.root,
             birthFamilyName: patient.birthFamilyName, usedFamilyName: patient.usedFamilyName,
@@ -29,7 +28,7 @@ extension IdentityRecord {
             sex: Sex(patient.sex).isDetermined ? Sex(patient.sex).rawValue : patient.sexCode,
             birthplaceCode: patient.birthplaceCode, address: street.flatMap { $0.isEmpty ? nil : $0 },
             postcode: address?.postalCode, city: address?.city, phone: phone, weakIdentifier: nil,
-            status: IdentityStatus(code: patient.identityStatus), attributes: attributes)
+            status: IdentityStatus(code: patient.identityStatus), attributes: [])
     }
 }
 

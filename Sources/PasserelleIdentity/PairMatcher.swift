@@ -25,7 +25,7 @@ public struct PairMatcher: Sendable {
     /// building explanations for the vast majority of blocked pairs.
     public func isCertainlyNew(_ a: ComparableIdentity, _ b: ComparableIdentity, vector: ComparisonVector) -> Bool {
         if let x = a.record.localIdentifier, let y = b.record.localIdentifier, x.authority == y.authority { return false }
-        if let x = a.ins, let y = b.ins, x.value == y.value { return false }
+        if a.ins != nil, b.ins != nil { return false }  // same INS, or different INS (a veto)
         let bound = scorer.upperBound(vector)
         return bound.total < configuration.reviewThreshold && bound.individual < configuration.linkThreshold
     }
@@ -126,8 +126,7 @@ public struct PairMatcher: Sendable {
             if twins { explanation.flags.insert(.possibleTwins) }
         }
         // R4: a real birth-date agreement (or an agreeing identifier) is required for a link.
-        let identifierAgrees = vector[.ins] == .exact
-            || (config.weakIdentifierScope == .personal && vector[.weakIdentifier] == .exact)
+        let identifierAgrees = vector[.ins] == .exact || (config.weakIdentifierScope == .personal && personalAgrees)
         if !identifierAgrees {
             switch vector[.birthDate] {
             case .placeholderExact?, .partialAgree?: explanation.flags.insert(.placeholderBirthDate)
@@ -138,8 +137,10 @@ public struct PairMatcher: Sendable {
         // Corroboration beyond name + date + sex: an identifier, the telephone, the street address,
         // or a birthplace that is not a big city (its weight is term-frequency adjusted).
         let placeWeight = scored.contributions.first { $0.trait == .birthplace && $0.level == .exact }?.weight ?? 0
+        let sameArea = vector[.postcode] == .exact || vector[.city] == .exact
         let corroborated = identifierAgrees || vector[.phone] == .exact || vector[.address] == .exact
-            || vector[.address] == .fuzzyHigh || placeWeight >= config.corroboratingBirthplaceWeight
+            || vector[.address] == .fuzzyHigh || (vector[.address] == .fuzzyLow && sameArea)
+            || placeWeight >= config.corroboratingBirthplaceWeight
         if !corroborated { explanation.flags.insert(.uncorroborated) }
         if scored.individual < config.minimumIndividualEvidence, !outweighed {
             explanation.flags.insert(.householdEvidenceOnly)

@@ -29,13 +29,17 @@ extension PatientIndex {
     /// cannot be linked when any of its records forbids it (different INS, strict conflict,
     /// possible twins...) or a reviewer declared one of its records a different person.
     public func candidates(for identity: ComparableIdentity, matcher: PairMatcher) -> [PatientCandidate] {
-        let ids = identityIndex.candidates(for: Blocking.keys(identity), limit: matcher.configuration.maxCandidates)
+        let others = identityIndex.candidates(for: Blocking.keys(identity), limit: matcher.configuration.maxCandidates)
         var best: [PatientID: PatientCandidate] = [:]
         var vetoed: Set<PatientID> = []
-        for id in ids where id != identity.record.id {
-            guard let other = identityIndex.identity(id), let patient = patientOf[id] else { continue }
-            let explanation = matcher.evaluate(identity, other)
-            if cannotLink.contains(RecordPair(identity.record.id, id)) || explanation.flags.contains(where: \.forbidsLink) {
+        for other in others where other.record.id != identity.record.id {
+            let id = other.record.id
+            let forbidden = !cannotLink.isEmpty && cannotLink.contains(RecordPair(identity.record.id, id))
+            let vector = Comparator.compare(identity, other)
+            if !forbidden, matcher.isCertainlyNew(identity, other, vector: vector) { continue }
+            guard let patient = patientOf[id] else { continue }
+            let explanation = matcher.evaluate(identity, other, vector: vector)
+            if forbidden || explanation.flags.contains(where: \.forbidsLink) {
                 vetoed.insert(patient)
             }
             if explanation.decision == .new, explanation.rule != .sameLocalIdentifier { continue }
