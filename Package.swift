@@ -19,6 +19,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .systemLibrary(
@@ -34,6 +37,24 @@ let package = Package(
         .target(
             name: "PasserelleIdentity",
             dependencies: ["PasserelleModel"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "PasserelleStore",
+            dependencies: [
+                "PasserelleModel", "PasserelleIdentity",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "PasserelleStoreTests",
+            dependencies: [
+                "PasserelleStore", "PasserelleIdentity", "PasserelleModel",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strictSettings
         ),
         .target(
@@ -61,7 +82,7 @@ let package = Package(
         .target(
             name: "PasserelleValidation",
             dependencies: [
-                "PasserelleXML", "PasserelleModel", "PasserelleCDA",
+                "PasserelleXML", "PasserelleModel", "PasserelleCDA", "PasserelleFlat",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
@@ -70,7 +91,51 @@ let package = Package(
             name: "passerelle",
             dependencies: [
                 "PasserelleModel", "PasserelleXML", "PasserelleCDA", "PasserelleValidation", "PasserelleIdentity", "PasserelleFlat",
+                "PasserelleStore", "PasserelleEmit", "PasserellePipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "xml-bench",
+            dependencies: ["PasserelleCDA", "PasserelleModel", "PasserelleValidation", "PasserelleXML"],
+            path: "Benchmarks/xml/XMLBench",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "identity-bench",
+            dependencies: ["PasserelleIdentity"],
+            path: "Benchmarks/identity/IncrementalBench",
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "PasserelleEmit",
+            dependencies: [
+                "PasserelleModel", "PasserelleXML",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "PasserelleEmitTests",
+            dependencies: ["PasserelleEmit", "PasserelleCDA", "PasserelleXML", "PasserelleModel", "PasserelleTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "PasserellePipeline",
+            dependencies: [
+                "PasserelleModel", "PasserelleValidation", "PasserelleFlat", "PasserelleStore", "PasserelleIdentity",
+                "PasserelleEmit", "PasserelleXML",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "PasserellePipelineTests",
+            dependencies: [
+                "PasserellePipeline", "PasserelleStore", "PasserelleModel", "PasserelleValidation", "PasserelleTestSupport",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: strictSettings
         ),
@@ -107,7 +172,10 @@ let package = Package(
         ),
         .testTarget(
             name: "PasserelleCLITests",
-            dependencies: ["PasserelleModel", "PasserelleTestSupport"],
+            dependencies: [
+                "PasserelleModel", "PasserelleTestSupport", "PasserelleStore", "PasserellePipeline",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: strictSettings
         ),
     ]

@@ -139,6 +139,10 @@ def main() -> None:
     ap.add_argument("--scale", action="store_true")
     ap.add_argument("--identity-bench", help="path to the built identity-bench binary (incremental latency)")
     args = ap.parse_args()
+    if args.scale and not args.identity_bench:
+        built = HERE.parents[1] / ".build" / "release" / "identity-bench"
+        if built.exists():  # `swift build -c release --product identity-bench`
+            args.identity_bench = str(built)
     venv_python = str(HOME / "venv" / "bin" / "python")
     if not (FEBRL / "febrl4_true_links.csv").exists():
         subprocess.run([venv_python, str(BENCH / "export_febrl.py")], check=True)

@@ -38,6 +38,7 @@ def main():
     ap.add_argument("--repeat", type=int, default=20)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--results")
+    ap.add_argument("--inprocess", help="xml-bench executable: in-process rows timed like the peers (documents in memory)")
     a = ap.parse_args()
 
     files = corpus_files(a.corpus)
@@ -58,12 +59,22 @@ def main():
         ("parse + model", "xmllint parse only (peer)", ["bash", str(xml / "xmllint_parse.sh"), a.corpus, str(a.repeat)], "peer"),
         ("parse + model", "lxml extract (peer)", [a.py, str(xml / "lxml_extract.py"), a.corpus, "--repeat", str(a.repeat)], "peer"),
     ]
+    if a.inprocess:
+        ip = [a.inprocess, a.corpus, "--repeat", str(a.repeat)]
+        cases[2:2] = [
+            ("validate CI-SIS XSD", "in-process --jobs 1", ip + ["--schema", a.schema, "--jobs", "1"], "peer-like"),
+            ("validate CI-SIS XSD", "in-process --jobs 2", ip + ["--schema", a.schema, "--jobs", "2"], "peer-like"),
+        ]
+        cases[7:7] = [
+            ("parse + model", "in-process --jobs 1", ip + ["--jobs", "1"], "peer-like"),
+            ("parse + model", "in-process --jobs 2", ip + ["--jobs", "2"], "peer-like"),
+        ]
     rows = []
     for group, label, cmd, kind in cases:
         samples = []
         for _ in range(a.runs):
             wall, rss, out = timed(cmd)
-            seconds = peer_seconds(out) if kind == "peer" else wall
+            seconds = peer_seconds(out) if kind in ("peer", "peer-like") else wall
             samples.append({"seconds": seconds, "wall": wall, "rss_mb": rss})
         seconds = statistics.median(s["seconds"] for s in samples)
         row = {"group": group, "tool": label, "files": len(files), "repeat": a.repeat, "docs": docs,

@@ -5,7 +5,8 @@
 #
 # Usage: Benchmarks/xml/run.sh [REPEAT]     (REPEAT passes over the corpus per run, default 20)
 # Environment:
-#   PASSERELLE_BIN     passerelle executable (default .build/release/passerelle; `make bench` builds it)
+#   PASSERELLE_BIN     passerelle executable (default .build/release/passerelle; `make bench` builds it,
+#                      with the in-process xml-bench beside it)
 #   PASSERELLE_CORPUS  shared corpus (default ../shared/corpus beside the checkout)
 #   PASSERELLE_SHARED  shared folder holding bench/ (default ../shared)
 #   XML_BENCH_RUNS     runs per measurement (default 3)
@@ -35,5 +36,9 @@ echo "machine: $(nproc) cores, $(uname -srm)"
 # Sanity: Passerelle's CI-SIS verdicts on the corpus (MANIFEST: 55 of 67 valid).
 "$bin" validate --schema "$schema" --rules none --format json "$corpus/cda" 2>/dev/null \
   | "$PY" -c 'import json,sys; s=json.load(sys.stdin); print("CI-SIS XSD verdicts: %d of %d valid (MANIFEST: 55 of 67)" % (s["passed"], s["documents"]))' || true
-"$PY" "$here/bench_xml.py" --bin "$bin" --corpus "$corpus/cda" --schema "$schema" --shared "$shared" --py "$PY" \
+# In-process rows (xml-bench: documents read into memory first, timed section only, like the
+# peers' own timers) when the benchmark executable sits beside passerelle.
+inprocess=()
+[ -x "$(dirname "$bin")/xml-bench" ] && inprocess=(--inprocess "$(dirname "$bin")/xml-bench")
+"$PY" "$here/bench_xml.py" --bin "$bin" --corpus "$corpus/cda" --schema "$schema" --shared "$shared" --py "$PY" "${inprocess[@]}" \
   --repeat "$repeat" --runs "$runs" --results "$home/results/xml-$(date +%Y%m%d-%H%M%S).jsonl"

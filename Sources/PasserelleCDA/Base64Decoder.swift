@@ -4,6 +4,10 @@ import Foundation
 /// wrap at 64 or 76 columns) is skipped, anything else outside the alphabet is an error.
 /// It decodes straight from the parser's buffer into one output buffer, so a multi-megabyte
 /// payload is never held as an intermediate string.
+///
+/// Whole groups of four alphabet characters take a fast path (one table lookup each, three
+/// bytes written); white space, padding and errors go through a byte-at-a-time path that
+/// keeps the exact error offsets.
 enum Base64Decoder {
     enum Failure: Error, Equatable {
         /// An invalid byte at this offset of the payload text.
@@ -12,50 +16,95 @@ enum Base64Decoder {
         case truncated
     }
 
-    private static let table: [UInt8] = {
-        var table = [UInt8](repeating: 0xFF, count: 256)
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-        for (index, byte) in alphabet.enumerated() { table[Int(byte)] = UInt8(index) }
-        for byte in [UInt8(ascii: " "), 0x09, 0x0A, 0x0D] { table[Int(byte)] = 0xFE }
-        table[Int(UInt8(ascii: "="))] = 0xFD
-        return table
+    private static let whiteSpace: UInt8 = 0xFE
+    private static let padding: UInt8 = 0xFD
+    private static let invalid: UInt8 = 0xFF
+
+    /// Sextet value of each byte, or one of the three markers above. Immutable after
+    /// initialisation, so sharing it between threads is safe.
+    nonisolated(unsafe) private static let table: UnsafePointer<UInt8> = {
+        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        table.initialize(repeating: invalid, count: 256)
+        for (index, byte) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() {
+            table[Int(byte)] = UInt8(index)
+        }
+        for byte in [UInt8(ascii: " "), 0x09, 0x0A, 0x0D] { table[Int(byte)] = whiteSpace }
+        table[Int(UInt8(ascii: "="))] = padding
+        return UnsafePointer(table)
     }()
 
     static func decode(_ input: UnsafeBufferPointer<UInt8>) -> Result<Data, Failure> {
-        var output = Data(count: input.count / 4 * 3 + 3)
+        guard let source = input.baseAddress, !input.isEmpty else { return .success(Data()) }
+        let length = input.count
+        let capacity = length / 4 * 3 + 3
+        guard let output = malloc(capacity)?.assumingMemoryBound(to: UInt8.self) else { return .success(Data()) }
+        let table = Self.table
         var written = 0
         var quad: UInt32 = 0
         var count = 0
-        var padding = 0
-        let failure: Failure? = output.withUnsafeMutableBytes { raw -> Failure? in
-            guard let out = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
-            for (offset, byte) in input.enumerated() {
-                let value = table[Int(byte)]
-                if value == 0xFE { continue }
-                if value == 0xFD {
-                    padding += 1
-                    if padding > 2 { return .invalidCharacter(offset: offset) }
-                    quad <<= 6
-                    count += 1
-                } else {
-                    if value == 0xFF || padding > 0 { return .invalidCharacter(offset: offset) }
-                    quad = (quad << 6) | UInt32(value)
-                    count += 1
+        var paddingSeen = 0
+        var offset = 0
+        var failure: Failure?
+        decoding: while offset < length {
+            // Fast path: four alphabet characters at a quad boundary.
+            if count == 0, paddingSeen == 0 {
+                while offset + 4 <= length {
+                    let a = table[Int(source[offset])]
+                    let b = table[Int(source[offset + 1])]
+                    let c = table[Int(source[offset + 2])]
+                    let d = table[Int(source[offset + 3])]
+                    guard (a | b | c | d) & 0xC0 == 0 else { break }
+                    let value = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                    output[written] = UInt8(truncatingIfNeeded: value >> 16)
+                    output[written + 1] = UInt8(truncatingIfNeeded: value >> 8)
+                    output[written + 2] = UInt8(truncatingIfNeeded: value)
+                    written += 3
+                    offset += 4
                 }
-                if count == 4 {
-                    out[written] = UInt8(truncatingIfNeeded: quad >> 16)
-                    out[written + 1] = UInt8(truncatingIfNeeded: quad >> 8)
-                    out[written + 2] = UInt8(truncatingIfNeeded: quad)
-                    written += 3 - padding
-                    count = 0
-                    quad = 0
-                    if padding > 0 { padding = 3 }
-                }
+                guard offset < length else { break decoding }
             }
-            return count == 0 ? nil : .truncated
+            // Slow path: one byte.
+            let value = table[Int(source[offset])]
+            if value == whiteSpace {
+                offset += 1
+                continue
+            }
+            if value == padding {
+                paddingSeen += 1
+                if paddingSeen > 2 {
+                    failure = .invalidCharacter(offset: offset)
+                    break decoding
+                }
+                quad <<= 6
+            } else {
+                if value == invalid || paddingSeen > 0 {
+                    failure = .invalidCharacter(offset: offset)
+                    break decoding
+                }
+                quad = (quad << 6) | UInt32(value)
+            }
+            count += 1
+            offset += 1
+            if count == 4 {
+                output[written] = UInt8(truncatingIfNeeded: quad >> 16)
+                output[written + 1] = UInt8(truncatingIfNeeded: quad >> 8)
+                output[written + 2] = UInt8(truncatingIfNeeded: quad)
+                written += 3 - paddingSeen
+                count = 0
+                quad = 0
+                // Once a padded group is complete, only white space may follow.
+                if paddingSeen > 0 { paddingSeen = 3 }
+            }
         }
-        if let failure { return .failure(failure) }
-        output.count = written
-        return .success(output)
+        if failure == nil, count != 0 { failure = .truncated }
+        if let failure {
+            free(output)
+            return .failure(failure)
+        }
+        if written == 0 {
+            free(output)
+            return .success(Data())
+        }
+        return .success(Data(bytesNoCopy: output, count: written, deallocator: .free))
     }
 }

@@ -77,9 +77,9 @@ struct BodyReader {
                 return nil
             }
         } else {
-            var text = ""
-            element.forEachContent(text: { text += $0 }, element: { _ in })
-            data = text.isEmpty ? nil : Data(text.utf8)
+            var text = Data()
+            element.forEachContentBytes(text: { text.append($0) }, element: { _ in })
+            data = text.isEmpty ? nil : text
         }
         if let data {
             result.data = data

@@ -14,6 +14,9 @@ public struct ParsedCDA {
     public var tree: XMLTree?
     /// The `ClinicalDocument` element (nested inside the stylesheet for auto-présentable documents).
     public var clinicalDocument: XMLTree.Element?
+    /// XSD diagnostics when the read validated against a schema set (empty: valid); `nil` when
+    /// no schema was given or the input is not well-formed XML.
+    public var schemaDiagnostics: [Diagnostic]? = nil
 }
 
 /// Reads HL7 CDA R2 documents (CI-SIS flavour included) into the common model.
@@ -31,21 +34,28 @@ public struct CDAReader: Sendable {
     }
 
     /// Parses and reads `bytes`. `sourceName` names the input in diagnostics and provenance.
-    public func read(_ bytes: Data, sourceName: String, receivedAt: Date = Date()) -> ParsedCDA {
-        let parsed = parser.parse(bytes, sourceName: sourceName)
+    /// With `schema`, the document is validated against it in the same pass (see
+    /// ``ParsedCDA/schemaDiagnostics``).
+    public func read(_ bytes: Data, sourceName: String, receivedAt: Date = Date(), validatingAgainst schema: XMLSchemaSet? = nil)
+        -> ParsedCDA
+    {
+        let parsed = parser.parse(bytes, sourceName: sourceName, validatingAgainst: schema)
         guard let tree = parsed.tree, let root = tree.root else {
             return ParsedCDA(document: nil, diagnostics: parsed.diagnostics, tree: nil, clinicalDocument: nil)
         }
         let context = ReadContext(sourceName: sourceName)
         guard let (element, format) = locateClinicalDocument(root, context: context) else {
-            return ParsedCDA(document: nil, diagnostics: parsed.diagnostics + context.diagnostics, tree: tree, clinicalDocument: nil)
+            return ParsedCDA(
+                document: nil, diagnostics: parsed.diagnostics + context.diagnostics, tree: tree, clinicalDocument: nil,
+                schemaDiagnostics: parsed.schemaDiagnostics)
         }
         var document = readDocument(element, context: context)
         document.provenance = Provenance(
             sourceName: sourceName, size: bytes.count, sha256: SHA256.hash(data: bytes).hexString, format: format,
             receivedAt: receivedAt)
         return ParsedCDA(
-            document: document, diagnostics: parsed.diagnostics + context.diagnostics, tree: tree, clinicalDocument: element)
+            document: document, diagnostics: parsed.diagnostics + context.diagnostics, tree: tree, clinicalDocument: element,
+            schemaDiagnostics: parsed.schemaDiagnostics)
     }
 
     /// Finds `ClinicalDocument`: the root, or, for CI-SIS auto-présentable documents, inside

@@ -70,10 +70,9 @@ struct DatatypeReader {
     func personName(_ element: XMLTree.Element) -> PersonName {
         var name = PersonName(use: element.attribute("use"), nullFlavor: nullFlavor(element))
         var looseText: [String] = []
-        element.forEachContent(
+        element.forEachContentBytes(
             text: { text in
-                let trimmed = text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
-                if !trimmed.isEmpty { looseText.append(trimmed) }
+                if let trimmed = XMLText.collapsingWhiteSpace(text) { looseText.append(trimmed) }
             },
             element: { part in
                 guard part.namespaceURI == "urn:hl7-org:v3" else { return }
@@ -103,10 +102,9 @@ struct DatatypeReader {
     func address(_ element: XMLTree.Element) -> Address {
         var address = Address(use: element.attribute("use"), nullFlavor: nullFlavor(element))
         var looseText: [String] = []
-        element.forEachContent(
+        element.forEachContentBytes(
             text: { text in
-                let trimmed = text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
-                if !trimmed.isEmpty { looseText.append(trimmed) }
+                if let trimmed = XMLText.collapsingWhiteSpace(text) { looseText.append(trimmed) }
             },
             element: { part in
                 let value = part.normalizedText

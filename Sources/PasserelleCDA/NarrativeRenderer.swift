@@ -1,41 +1,77 @@
 import PasserelleXML
 
 /// Renders a CDA narrative block (`section/text`) as plain text: paragraphs, list items,
-/// table rows and `br` start new lines, table cells are separated by tabs, white space
-/// inside a line is collapsed. Rendering never loses text content.
+/// table rows and `br` start new lines, table cells are separated by ` | `, runs of XML white
+/// space inside a line are collapsed to one space. Rendering never loses text content.
+///
+/// It works on the UTF-8 bytes of the tree's text nodes, writing into one buffer.
 enum NarrativeRenderer {
-    private static let blockElements: Set<String> = ["paragraph", "item", "tr", "caption", "list", "table", "thead", "tbody", "tfoot"]
-
     static func render(_ element: XMLTree.Element) -> String? {
-        var lines: [String] = []
-        var current = ""
-        func flush() {
-            let collapsed = current.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
-                .joined(separator: " ")
-            if !collapsed.isEmpty { lines.append(collapsed) }
-            current = ""
+        let writer = Writer()
+        writer.visit(element)
+        writer.endLine()
+        return writer.text
+    }
+
+    private final class Writer {
+        private var output: [UInt8] = []
+        private var lineStart = 0
+        private var pendingSpace = false
+
+        private var lineHasContent: Bool { output.count > lineStart }
+
+        var text: String? {
+            var bytes = output
+            if bytes.last == 0x0A { bytes.removeLast() }
+            return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
         }
+
+        func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+            for byte in bytes {
+                if XMLText.isWhiteSpace(byte) {
+                    pendingSpace = lineHasContent
+                    continue
+                }
+                if pendingSpace {
+                    output.append(0x20)
+                    pendingSpace = false
+                }
+                output.append(byte)
+            }
+        }
+
+        func endLine() {
+            pendingSpace = false
+            if lineHasContent {
+                output.append(0x0A)
+                lineStart = output.count
+            }
+        }
+
         func visit(_ node: XMLTree.Element) {
-            node.forEachContent(
-                text: { current += $0 },
+            node.forEachContentBytes(
+                text: { self.append($0) },
                 element: { child in
-                    let name = child.localName
-                    if name == "br" {
-                        flush()
+                    if child.hasLocalName("br") {
+                        self.endLine()
                         return
                     }
-                    if name == "renderMultiMedia" { return }
-                    let isBlock = blockElements.contains(name)
-                    if isBlock { flush() }
-                    if name == "td" || name == "th" {
-                        if !current.isEmpty { current += " | " }
+                    if child.hasLocalName("renderMultiMedia") { return }
+                    let isBlock = Writer.isBlock(child)
+                    if isBlock { self.endLine() }
+                    if (child.hasLocalName("td") || child.hasLocalName("th")) && self.lineHasContent {
+                        self.pendingSpace = false
+                        self.output.append(contentsOf: [0x20, 0x7C, 0x20])  // " | "
                     }
-                    visit(child)
-                    if isBlock { flush() }
+                    self.visit(child)
+                    if isBlock { self.endLine() }
                 })
         }
-        visit(element)
-        flush()
-        return lines.isEmpty ? nil : lines.joined(separator: "\n")
+
+        private static func isBlock(_ element: XMLTree.Element) -> Bool {
+            element.hasLocalName("paragraph") || element.hasLocalName("item") || element.hasLocalName("tr")
+                || element.hasLocalName("caption") || element.hasLocalName("list") || element.hasLocalName("table")
+                || element.hasLocalName("thead") || element.hasLocalName("tbody") || element.hasLocalName("tfoot")
+        }
     }
 }

@@ -6,7 +6,8 @@ public enum FlatFormatDetector {
     /// The format of `bytes` (the whole file or at least its first few kilobytes), or `nil`.
     ///
     /// - HPRIM Santé: the first non-blank line is an H record declaring five distinct delimiters
-    ///   followed by the field delimiter again (`H|~^\&|`).
+    ///   followed by the field delimiter again (`H|~^\&|`), or at least starts with `H|` (a
+    ///   malformed H record, which the reader then reports as `HPRIM-HEADER`).
     /// - HPRIM Net: a `****LAB****` or `****FINFICHIER****` marker after at least 12 lines, or,
     ///   for a truncated prefix, a DD/MM/YYYY date on header line 7.
     public static func detect<Bytes: Collection>(_ bytes: Bytes) -> SourceFormat? where Bytes.Element == UInt8 {
@@ -14,7 +15,9 @@ public enum FlatFormatDetector {
         if content.starts(with: EncodingDetector.utf8BOM) { content.removeFirst(3) }
         let text = String(decoding: content.map { $0 < 0x80 ? $0 : UInt8(ascii: "?") }, as: UTF8.self)
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
-        if let first = lines.first(where: { !$0.trimmingSpaces.isEmpty }), HPRIMDelimiters(headerLine: String(first)) != nil {
+        if let first = lines.first(where: { !$0.trimmingSpaces.isEmpty }),
+            HPRIMDelimiters(headerLine: String(first)) != nil || first.hasPrefix("H|")
+        {
             return .hprimSante
         }
         guard lines.count >= 12 else { return nil }

@@ -69,7 +69,16 @@ public struct BatchMatcher: Sendable {
         for part in box.values { blocked.merge(part, uniquingKeysWith: +) }
         var random: [ComparisonVector: Int] = [:]
         var generator = SplitMix64(seed: 0x5A55_E12E)
-        if !left.isEmpty, !targets.isEmpty {
+        let distinctPairs = right == nil ? left.count * (left.count - 1) / 2 : left.count * targets.count
+        if distinctPairs <= randomPairs {
+            // Small inputs: every pair once. Sampling with replacement would count the same few pairs
+            // thousands of times and pass them off as a large sample (EMTrainer then keeps its priors).
+            for i in left.indices {
+                for j in (right == nil ? i + 1 : 0)..<targets.count {
+                    random[Comparator.compare(left[i], targets[j]), default: 0] += 1
+                }
+            }
+        } else if !left.isEmpty, !targets.isEmpty {
             for _ in 0..<randomPairs {
                 let i = Int(generator.next() % UInt64(left.count)), j = Int(generator.next() % UInt64(targets.count))
                 if right == nil, i == j { continue }

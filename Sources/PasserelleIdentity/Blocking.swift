@@ -4,6 +4,15 @@ public struct BlockingKey: Sendable, Hashable, Codable, CustomStringConvertible 
     public var rawValue: String
     /// Creates a key.
     public init(_ rawValue: String) { self.rawValue = rawValue }
+    /// Stable 64-bit FNV-1a hash of the key text (compact index storage; same value on every run).
+    public var hash64: UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in rawValue.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        return hash
+    }
     /// Redacted: only the kind prefix.
     public var description: String { "BlockingKey(\(rawValue.prefix { $0 != ":" }))" }
 }
@@ -12,7 +21,7 @@ public struct BlockingKey: Sendable, Hashable, Codable, CustomStringConvertible 
 /// trait (a typo in the family name, a wrong birth date, a marriage name) does not hide a match:
 /// - `N`: phonetic family name (birth and used: cross-matching, R2) + birth year;
 /// - `D`: birth date with day and month sorted (exact dates and day/month swaps);
-/// - `I`: INS; `L`: facility + IPP; `W`: weak identifier; `T`: telephone;
+/// - `I`: INS; `L`: facility + IPP; `W`: weak identifier (and each half of it, `W<`/`W>`); `T`: telephone;
 /// - `G`: phonetic first given name + birthplace; `P`: postcode + phonetic first given name;
 /// - `F`: phonetic family and first given names, sorted (catches date errors and name swaps).
 public enum Blocking {
@@ -29,7 +38,14 @@ public enum Blocking {
         }
         if let ins = identity.ins { keys.append("I:\(ins.value)") }
         if let local = identity.record.localIdentifier { keys.append("L:\(local.authority)|\(local.value)") }
-        if let weak = identity.weakIdentifier { keys.append("W:\(weak)") }
+        if let weak = identity.weakIdentifier {
+            keys.append("W:\(weak)")
+            // One typo leaves one half intact: halves as keys find a mistyped identifier.
+            if weak.count >= 6 {
+                keys.append("W<:\(weak.prefix(weak.count / 2))")
+                keys.append("W>:\(weak.suffix(weak.count - weak.count / 2))")
+            }
+        }
         if let phone = identity.phone { keys.append("T:\(phone)") }
         if let given = identity.firstGivenName?.phonetic, !given.isEmpty {
             if let place = identity.birthplaceCode { keys.append("G:\(given):\(place)") }

@@ -20,6 +20,9 @@ public final class ComparableIdentity: Sendable {
     public let givenTokens: Set<String>
     /// Used given name.
     public let usedGivenName: NormalizedName?
+    /// Tokens of the birth given-name list in order (hyphens and spaces alike), for compound
+    /// given names written with or without their hyphen (R3: `JEAN-CHRISTOPHE` / `JEAN CHRISTOPHE`).
+    let givenListTokens: [String]
     /// Birth date.
     public let birthDate: BirthDate?
     /// Sex (R5).
@@ -60,6 +63,7 @@ public final class ComparableIdentity: Sendable {
         let firstOfList = listText?.split(whereSeparator: { $0 == " " || $0 == "," }).first.map(String.init)
         firstGivenName = (record.firstBirthGivenName ?? firstOfList).flatMap(NormalizedName.init)
         usedGivenName = record.usedGivenName.flatMap(NormalizedName.init)
+        givenListTokens = listTokens.isEmpty ? (firstGivenName?.tokens ?? []) : listTokens
         givenTokens = Set(listTokens + (firstGivenName?.tokens ?? []) + (usedGivenName?.tokens ?? []))
         birthDate = record.birthDate.flatMap { text in
             let trimmed = text.trimmingCharacters(in: .whitespaces)

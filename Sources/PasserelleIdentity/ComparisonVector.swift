@@ -40,12 +40,31 @@ public enum Comparator {
         }
         v[.familyName] = familyName(a, b)
         v[.givenName] = givenName(a.firstGivenName, a.givenTokens, b.firstGivenName, b.givenTokens)
+        if v[.givenName] == .exact, givenListsConflict(a.givenListTokens, b.givenListTokens) {
+            v[.givenName] = .tokenOverlap
+        }
+        if v.levelIndex(.givenName) > 0,
+            let compound = compoundGivenName(a.firstGivenName, b.givenListTokens) ?? compoundGivenName(b.firstGivenName, a.givenListTokens),
+            let index = Trait.givenName.levels.firstIndex(of: compound), index < v.levelIndex(.givenName)
+        {
+            v[.givenName] = compound
+        }
         if v[.familyName] == .disagree || v[.givenName] == .disagree, namesSwapped(a, b) {
             v[.familyName] = .fuzzyHigh
             v[.givenName] = .fuzzyHigh
             v.namesSwapped = true
         }
-        if let x = a.birthDate, let y = b.birthDate { v[.birthDate] = birthDate(x, y) }
+        if let x = a.birthDate, let y = b.birthDate {
+            v[.birthDate] = birthDate(x, y)
+            // A one-digit change of the year across a generation is a typo only when the full given
+            // name lists (two names or more) agree: a child named after a parent shares the first
+            // name, rarely the whole list.
+            if v[.birthDate] == .disagree, a.givenListTokens.count >= 2, a.givenListTokens == b.givenListTokens,
+                !x.isPartial, !y.isPartial, StringSimilarity.isOneTypo(x.digits, y.digits)
+            {
+                v[.birthDate] = .oneTypo
+            }
+        }
         if a.sex.isDetermined, b.sex.isDetermined { v[.sex] = a.sex == b.sex ? .exact : .disagree }
         if let x = a.birthplaceCode, let y = b.birthplaceCode {
             v[.birthplace] = x == y ? .exact : department(x) == department(y) ? .sameDepartment : .disagree
@@ -95,6 +114,35 @@ public enum Comparator {
         return .disagree
     }
 
+    /// Two given-name lists that start alike but go on differently (MARIE HELENE CECILE / MARIE
+    /// MICKAEL): R3 reads "MARIE HELENE" as possibly one compound name, so the same first token is
+    /// not the same first given name. One list being shorter (a record keeping the first name only)
+    /// or a second name found anywhere in the other list is not a conflict; nor is a close spelling.
+    static func givenListsConflict(_ x: [String], _ y: [String]) -> Bool {
+        guard x.count >= 2, y.count >= 2, x[1] != y[1], !x.contains(y[1]), !y.contains(x[1]) else { return false }
+        return StringSimilarity.jaroWinkler(Array(x[1].utf8), Array(y[1].utf8)) < 0.88
+    }
+
+    /// A compound first given name against the other side's list read on token boundaries (R3):
+    /// `JEAN-CHRISTOPHE` against `JEAN CHRISTOPHE PIERRE` compares `JEANCHRISTOPHE` with the
+    /// first two names joined. Same letters → `exact` (the hyphen was lost or added); one edit
+    /// between names of 8+ letters → `fuzzyHigh`. Distinct compounds (`MARIE-ANNE` /
+    /// `MARIE LOUISE`) never align, so twins keep their different names.
+    static func compoundGivenName(_ first: NormalizedName?, _ list: [String]) -> ComparisonLevel? {
+        guard let first, first.tokens.count >= 2, list.count >= 2 else { return nil }
+        let target = first.key.utf8.count
+        var joined = ""
+        for token in list {
+            joined += token
+            let length = joined.utf8.count
+            if length + 1 < target { continue }
+            if length > target + 1 { return nil }
+            if joined == first.key { return .exact }
+            if target >= 8, oneEdit(Array(joined.utf8), first.keyBytes) { return .fuzzyHigh }
+        }
+        return nil
+    }
+
     /// One substitution, insertion, deletion or adjacent swap between names of 4+ letters.
     static func oneEdit(_ x: [UInt8], _ y: [UInt8]) -> Bool {
         min(x.count, y.count) >= 4 && StringSimilarity.editDistance(x, y, limit: 1) <= 1
@@ -118,11 +166,26 @@ public enum Comparator {
             return .partialAgree
         }
         if x == y { return x.isPlaceholder || y.isPlaceholder ? .placeholderExact : .exact }
+        // A placeholder (01/01, 31/12) stands for an unknown day and month (R4): the same year is
+        // a partial agreement, never an exact one nor a conflict.
+        if x.isPlaceholder || y.isPlaceholder, x.year == y.year { return .partialAgree }
         if x.year == y.year, x.day == y.month, x.month == y.day { return .dayMonthSwap }
-        if x.year == y.year || x.month == y.month || x.day == y.day, StringSimilarity.isOneTypo(x.digits, y.digits) {
+        // A year 15 or more apart by one changed digit is another generation (parent and child
+        // sharing a birthday: 1940 / 1960), not a typo; two swapped digits (1980 / 1908) still are.
+        if x.year == y.year || x.month == y.month || x.day == y.day,
+            abs(x.year - y.year) < 15 || isTransposition(x.digits, y.digits),
+            StringSimilarity.isOneTypo(x.digits, y.digits)
+        {
             return .oneTypo
         }
         return .disagree
+    }
+
+    /// Whether `y` is `x` with two adjacent digits swapped.
+    static func isTransposition(_ x: [UInt8], _ y: [UInt8]) -> Bool {
+        guard x.count == y.count else { return false }
+        let diff = x.indices.filter { x[$0] != y[$0] }
+        return diff.count == 2 && diff[1] == diff[0] + 1 && x[diff[0]] == y[diff[1]] && x[diff[1]] == y[diff[0]]
     }
 
     static func department(_ code: String) -> Substring {

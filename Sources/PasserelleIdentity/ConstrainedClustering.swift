@@ -24,9 +24,14 @@ enum ConstrainedClustering {
             while parent[node] != root { (parent[node], node) = (root, parent[node]) }
             return root
         }
+        // Links that agree on every strict trait join first; links where a personal identifier
+        // outweighed a strict conflict come after them, so that a clean duplicate is never pushed
+        // out of its cluster by a corrupted one. Then strongest first.
+        func tier(_ e: MatchExplanation) -> Int { e.flags.contains(.strictConflictOutweighed) ? 1 : 0 }
         let order = pairs.indices.filter { pairs[$0].explanation.decision == .link }.sorted {
-            let (a, b) = (pairs[$0], pairs[$1])
-            return a.explanation.score != b.explanation.score ? a.explanation.score > b.explanation.score : $0 < $1
+            let (a, b) = (pairs[$0].explanation, pairs[$1].explanation)
+            if tier(a) != tier(b) { return tier(a) < tier(b) }
+            return a.score != b.score ? a.score > b.score : $0 < $1
         }
         var refused: [Int] = []
         for index in order {

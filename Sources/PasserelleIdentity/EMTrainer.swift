@@ -13,6 +13,8 @@ public struct EMTrainer: Sendable {
     public var tolerance: Double
     /// Minimum count for a name to enter the term-frequency tables.
     public var minimumNameCount: Int
+    /// Weight, in pairs, of the starting model's m probabilities in each EM update.
+    public var priorPairs: Double = 50
 
     /// Creates a trainer.
     public init(iterations: Int = 40, tolerance: Double = 1e-5, minimumNameCount: Int = 3) {
@@ -34,19 +36,26 @@ public struct EMTrainer: Sendable {
         var parameters: [Trait: TraitParameters] = [:]
         for trait in Trait.allCases { parameters[trait] = start.parameters(for: trait) }
         estimateU(random, into: &parameters)
+        // Two-class EM over the blocked pairs with both m and the candidates' u free: blocked
+        // non-matches agree on their blocking key far more often than random pairs, so holding u
+        // at its random-pair value makes every blocked pair look like a match (λ → 1, m ≈ the
+        // blocked distribution). The candidates' u is only a nuisance parameter here; the model
+        // keeps the random-pair u, so weights log2(m/u) stay Bayes factors against the population.
         var lambda = min(max(start.lambda, 1e-4), 0.5)
         if blocked.values.reduce(0, +) > 0 { lambda = 0.1 }
+        var candidateU = Trait.allCases.map { parameters[$0]?.u ?? [] }
         let patterns = Array(blocked)
         for _ in 0..<iterations {
             var mCounts = Trait.allCases.map { [Double](repeating: 0, count: $0.levels.count) }
+            var uCounts = mCounts
             var matchTotal = 0.0, total = 0.0
             for (vector, count) in patterns {
                 var logMatch = log(lambda), logNon = log(1 - lambda)
-                for trait in Trait.allCases {
+                for trait in Self.classifyingTraits {
                     let level = vector.levelIndex(trait)
                     guard level >= 0, let p = parameters[trait] else { continue }
                     logMatch += log(max(p.m[level], 1e-12))
-                    logNon += log(max(p.u[level], 1e-12))
+                    logNon += log(max(candidateU[trait.index][level], 1e-12))
                 }
                 let posterior = 1 / (1 + exp(logNon - logMatch))
                 let weight = posterior * Double(count)
@@ -54,7 +63,10 @@ public struct EMTrainer: Sendable {
                 total += Double(count)
                 for trait in Trait.allCases {
                     let level = vector.levelIndex(trait)
-                    if level >= 0 { mCounts[trait.index][level] += weight }
+                    if level >= 0 {
+                        mCounts[trait.index][level] += weight
+                        uCounts[trait.index][level] += Double(count) - weight
+                    }
                 }
             }
             guard total > 0 else { break }
@@ -65,10 +77,20 @@ public struct EMTrainer: Sendable {
                 let row = mCounts[trait.index]
                 let sum = row.reduce(0, +)
                 guard sum > 1 else { continue }
-                let newM = row.map { max(($0 + 0.01) / (sum + 0.01 * Double(row.count)), 1e-5) }
+                // Dirichlet prior centred on the starting model (`priorPairs` pseudo-pairs): a
+                // large data set overrides it, a tiny one cannot turn a few pairs into certainties.
+                let prior = start.parameters(for: trait).m
+                let newM = zip(row, prior).map { max(($0 + priorPairs * $1) / (sum + priorPairs), 1e-5) }
                 change = max(change, zip(newM, p.m).map { abs($0 - $1) }.max() ?? 0)
                 p.m = newM
                 parameters[trait] = p
+                let uRow = uCounts[trait.index]
+                let uSum = uRow.reduce(0, +)
+                if uSum > 1 {
+                    candidateU[trait.index] = zip(uRow, candidateU[trait.index]).map {
+                        max(($0 + priorPairs * $1) / (uSum + priorPairs), 1e-7)
+                    }
+                }
             }
             if change < tolerance { break }
         }
@@ -77,6 +99,12 @@ public struct EMTrainer: Sendable {
             givenNameFrequencies: frequencies.given, birthplaceFrequencies: frequencies.birthplace,
             trainedPairs: blocked.values.reduce(0, +))
     }
+
+    /// Traits that classify pairs in the E-step. Household traits (address, postcode, city,
+    /// phone) are left out: they agree within a household whether or not the two records are one
+    /// person, which breaks the conditional independence EM relies on and makes it learn
+    /// "same household" instead of "same person" (R13). Their m is still measured in the M-step.
+    static let classifyingTraits: [Trait] = Trait.allCases.filter { $0.group != .household || $0 == .familyName }
 
     private func estimateU(_ random: [ComparisonVector: Int], into parameters: inout [Trait: TraitParameters]) {
         for trait in Trait.allCases {

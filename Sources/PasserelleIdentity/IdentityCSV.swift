@@ -14,6 +14,15 @@ public enum IdentityCSV {
     public static func read(_ text: String, file: String, map: ColumnMap = ColumnMap()) throws(IdentityCSVError)
         -> (records: [IdentityRecord], diagnostics: [Diagnostic])
     {
+        let table = try readLocated(text, file: file, map: map)
+        return (table.records, table.diagnostics)
+    }
+
+    /// As ``read(_:file:map:)``, with the line and row of each record, so that later diagnostics
+    /// (normalization, INS checks) can name their place in the file.
+    public static func readLocated(_ text: String, file: String, map: ColumnMap = ColumnMap()) throws(IdentityCSVError)
+        -> (records: [IdentityRecord], locations: [SourceLocation], diagnostics: [Diagnostic])
+    {
         let body = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
         let firstLine = body.prefix { $0 != "\n" && $0 != "\r\n" }
         let delimiter = detectDelimiter(String(firstLine))
@@ -22,6 +31,7 @@ public enum IdentityCSV {
         let fields = header.fields.map { map.fields[$0] ?? IdentityField(header: $0) }
         guard fields.contains(.recordID) else { throw .missingRecordID }
         var records: [IdentityRecord] = []
+        var locations: [SourceLocation] = []
         var diagnostics: [Diagnostic] = []
         var seen = Set<String>()
         while let row = rows.next() {
@@ -49,8 +59,9 @@ public enum IdentityCSV {
                     message: "row has \(row.fields.count) fields, header has \(fields.count)", file: file, location: location))
             }
             records.append(record(values, id: id))
+            locations.append(location)
         }
-        return (records, diagnostics)
+        return (records, locations, diagnostics)
     }
 
     static func record(_ v: [IdentityField: String], id: String) -> IdentityRecord {
@@ -94,12 +105,22 @@ public enum IdentityCSVError: Error, Sendable, Hashable, CustomStringConvertible
     /// A `--map` target is not a known field.
     case unknownField(String)
 
+    /// Stable diagnostic code.
+    public var code: String {
+        switch self {
+        case .emptyFile: "IDENT-CSV-EMPTY"
+        case .missingRecordID: "IDENT-CSV-NO-ID-COLUMN"
+        case .badMapping: "IDENT-MAP-SYNTAX"
+        case .unknownField: "IDENT-MAP-UNKNOWN-FIELD"
+        }
+    }
+
     public var description: String {
         switch self {
         case .emptyFile: "the identity file is empty (no header line)"
         case .missingRecordID: "no column maps to rec_id; use --map COLUMN=rec_id"
         case .badMapping(let spec): "mapping '\(spec)' is not of the form column=field"
-        case .unknownField(let name): "'\(name)' is not an identity field (see Docs/identity-csv.md)"
+        case .unknownField(let name): "'\(name)' is not an identity field (see Docs/identity.md)"
         }
     }
 }

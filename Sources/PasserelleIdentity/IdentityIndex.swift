@@ -28,10 +28,14 @@ public protocol IdentityIndex: Sendable {
 }
 
 /// In-memory ``IdentityIndex``: a dictionary from key to record slots.
+///
+/// Compact: a blocking key is stored as its 64-bit FNV-1a hash, not as a string (a million
+/// records carry about ten million keys). A hash collision only adds candidates, which scoring
+/// then rejects; it can never hide one.
 public struct InMemoryIdentityIndex: IdentityIndex {
     private var slots: [ComparableIdentity?] = []
     private var slotOf: [IdentityRecordID: Int] = [:]
-    private var blocks: [BlockingKey: [Int32]] = [:]
+    private var blocks: [UInt64: [Int32]] = [:]
     private var freeSlots: [Int] = []
 
     /// Creates an empty index.
@@ -50,12 +54,12 @@ public struct InMemoryIdentityIndex: IdentityIndex {
             slots.append(identity)
         }
         slotOf[identity.record.id] = slot
-        for key in Blocking.keys(identity) { blocks[key, default: []].append(Int32(slot)) }
+        for key in Blocking.keys(identity) { blocks[key.hash64, default: []].append(Int32(slot)) }
     }
 
     public mutating func remove(_ id: IdentityRecordID) {
         guard let slot = slotOf.removeValue(forKey: id), let identity = slots[slot] else { return }
-        for key in Blocking.keys(identity) {
+        for key in Blocking.keys(identity).map(\.hash64) {
             blocks[key]?.removeAll { $0 == Int32(slot) }
             if blocks[key]?.isEmpty == true { blocks[key] = nil }
         }
@@ -68,7 +72,7 @@ public struct InMemoryIdentityIndex: IdentityIndex {
     }
 
     public func candidates(for keys: [BlockingKey], limit: Int) -> [ComparableIdentity] {
-        let lists = keys.compactMap { blocks[$0] }.sorted { $0.count < $1.count }
+        let lists = keys.compactMap { blocks[$0.hash64] }.sorted { $0.count < $1.count }
         var seen = Set<Int32>()
         var result: [ComparableIdentity] = []
         var counts: [Int32: Int] = [:]

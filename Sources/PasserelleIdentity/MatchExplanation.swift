@@ -32,6 +32,9 @@ public enum DecisionFlag: String, Sendable, Hashable, Codable, CaseIterable {
     case strictConflict = "strict-conflict"
     /// The birth date agrees only as a placeholder or partial value (R4).
     case placeholderBirthDate = "placeholder-birth-date"
+    /// The family names disagree outright (birth and used names compared crosswise, R2) and no
+    /// identifier agrees: two different people who share a given name, a birth date and a town.
+    case familyNameConflict = "family-name-conflict"
     /// A side has no birth date and no identifier agrees: names alone never link.
     case missingBirthDate = "missing-birth-date"
     /// Nothing beyond names, birth date and sex agrees: no INS or identifier, no birthplace, no

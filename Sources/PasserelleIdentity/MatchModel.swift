@@ -109,6 +109,9 @@ public enum ModelFileError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Probabilities out of range or level counts that do not match the traits.
     case invalidParameters
 
+    /// Stable diagnostic code.
+    public var code: String { "IDENT-MODEL-INVALID" }
+
     public var description: String {
         switch self {
         case .malformed: "the model file is not a valid Passerelle match model"

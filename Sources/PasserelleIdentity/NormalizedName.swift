@@ -7,13 +7,17 @@ public final class NormalizedName: Sendable {
     /// The text as received.
     public let original: String
     /// Folded text (mojibake repaired, accents removed, upper case, punctuation as spaces).
-    public let folded: String
+    /// Recomputed on demand: it is not used by comparisons, and a million-record index should
+    /// not hold it.
+    public var folded: String { TextFolding.fold(Mojibake.repaired(original)) }
     /// Significant tokens (particles removed unless nothing else remains).
     public let tokens: [String]
     /// Significant tokens joined without spaces.
     public let key: String
     /// All tokens, particles included, joined without spaces.
-    public let fullKey: String
+    public var fullKey: String { particleKey ?? key }
+    /// `fullKey` when it differs from `key` (a particle was removed), else `nil` (compact).
+    private let particleKey: String?
     /// French phonetic key of `key`.
     public let phonetic: String
     /// `key` as bytes, for fast string similarity.
@@ -29,10 +33,10 @@ public final class NormalizedName: Sendable {
         let significant = all.filter { !NameRules.particles.contains($0) }
         let tokens = significant.isEmpty ? all : significant
         self.original = original
-        self.folded = folded
         self.tokens = tokens
         self.key = tokens.joined()
-        self.fullKey = all.joined()
+        let full = all.joined()
+        self.particleKey = full == key ? nil : full
         self.phonetic = FrenchPhonetic.key(key)
         self.keyBytes = Array(key.utf8)
         self.leadingNumber = all.first { $0.utf8.first.map { $0 >= 0x30 && $0 <= 0x39 } ?? false }

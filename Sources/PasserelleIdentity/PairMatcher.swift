@@ -83,6 +83,14 @@ public struct PairMatcher: Sendable {
                 a.record.status == .qualified || b.record.status == .qualified
             {
                 explanation.rule = .sameQualifiedINS
+                // R7: the birth family name is an INS trait; an outright disagreement (after married
+                // names are compared crosswise) contradicts the shared INS like a strict trait.
+                // It is accepted (a birth name recorded under a married name) only when the birth
+                // date and first given name positively agree.
+                let confirmed = vector[.birthDate] == .exact && vector[.givenName] == .exact
+                if vector[.familyName] == .disagree || Self.birthNamesDiffer(a, b), !confirmed {
+                    explanation.flags.insert(.strictConflict)
+                }
                 let blocking = explanation.flags.filter(\.forbidsLink)
                 if blocking.isEmpty || blocking == [.householdEvidenceOnly] {
                     explanation.flags.remove(.householdEvidenceOnly)
@@ -127,13 +135,6 @@ public struct PairMatcher: Sendable {
         }
         // R4: a real birth-date agreement (or an agreeing identifier) is required for a link.
         let identifierAgrees = vector[.ins] == .exact || (config.weakIdentifierScope == .personal && personalAgrees)
-        if !identifierAgrees {
-            switch vector[.birthDate] {
-            case .placeholderExact?, .partialAgree?: explanation.flags.insert(.placeholderBirthDate)
-            case nil: explanation.flags.insert(.missingBirthDate)
-            default: break
-            }
-        }
         // Corroboration beyond name + date + sex: an identifier, the telephone, the street address,
         // or a birthplace that is not a big city (its weight is term-frequency adjusted).
         let placeWeight = scored.contributions.first { $0.trait == .birthplace && $0.level == .exact }?.weight ?? 0
@@ -142,9 +143,33 @@ public struct PairMatcher: Sendable {
             || vector[.address] == .fuzzyHigh || (vector[.address] == .fuzzyLow && sameArea)
             || placeWeight >= config.corroboratingBirthplaceWeight
         if !corroborated { explanation.flags.insert(.uncorroborated) }
+        // Family names that disagree, or are two distinct known names of the data set at a low
+        // similarity (BERNARD / BERTRAND), are two families unless an identifier agrees.
+        let families = scorer.model.familyNameFrequencies
+        let distinctKnownFamilies = vector[.familyName] == .fuzzyLow
+            && [a.birthName ?? a.usedName, b.birthName ?? b.usedName].allSatisfy { $0.map { families[$0.key] != nil } ?? false }
+        if vector[.familyName] == .disagree || distinctKnownFamilies, !identifierAgrees, !vector.namesSwapped {
+            explanation.flags.insert(.familyNameConflict)
+        }
+        if !identifierAgrees {
+            switch vector[.birthDate] {
+            case .placeholderExact?, .partialAgree?: explanation.flags.insert(.placeholderBirthDate)
+            case nil: explanation.flags.insert(.missingBirthDate)
+            default: break
+            }
+        }
         if scored.individual < config.minimumIndividualEvidence, !outweighed {
             explanation.flags.insert(.householdEvidenceOnly)
         }
+    }
+
+    /// Both birth names known and unrelated (not equal, not phonetic, not close): the INS birth-name
+    /// trait differs even when one's used name is the other's birth name (a mother's INS on her
+    /// child's record, R7).
+    static func birthNamesDiffer(_ a: ComparableIdentity, _ b: ComparableIdentity) -> Bool {
+        guard let x = a.birthName, let y = b.birthName, x.key != y.key, x.fullKey != y.fullKey else { return false }
+        if !x.phonetic.isEmpty, x.phonetic == y.phonetic { return false }
+        return StringSimilarity.jaroWinkler(x.keyBytes, y.keyBytes) < 0.88
     }
 
     private func decide(_ explanation: MatchExplanation, _ config: MatchConfiguration) -> MatchDecision {

@@ -32,7 +32,15 @@ public struct Scorer: Sendable {
                 row[index] = min(row[index], configuration.placeholderDateMaxWeight)
             }
             if Self.group(of: trait, configuration) == .household {
-                row = row.map { max($0, -configuration.householdMaxPenalty) }
+                // People move and change phones, so a household disagreement costs little. The birth
+                // family name is an INS trait that does not change: once married names are compared
+                // crosswise (R2), its outright disagreement keeps its learned weight (at least the
+                // household penalty), like a strict trait.
+                let last = row.count - 1
+                row = row.enumerated().map { index, weight in
+                    trait == .familyName && index == last
+                        ? min(weight, -configuration.householdMaxPenalty) : max(weight, -configuration.householdMaxPenalty)
+                }
             }
             weights.append(row)
             exactM.append(p.m.first ?? 0.9)

@@ -2,11 +2,14 @@
 ///
 /// Field names follow CDA R2; flat sources fill what they carry. Absent values are `nil`
 /// (or carry a `nullFlavor`) rather than being invented.
+///
+/// Large members that many documents lack or rarely read (encounter, legal authenticator,
+/// custodian...) are `@Boxed`: stored out of line, so that copying a document stays cheap.
 public struct ClinicalDocument: Sendable, Hashable, Codable {
     /// Document (version) id.
     public var id: Identifier?
     /// Id shared by all versions.
-    public var setID: Identifier?
+    @Boxed public var setID: Identifier?
     /// Version number (1, 2, ...).
     public var versionNumber: Int?
     /// Relations to other documents (RPLC parent for a replacing version).
@@ -14,7 +17,7 @@ public struct ClinicalDocument: Sendable, Hashable, Codable {
     /// `realmCode/@code` (`FR`).
     public var realmCode: String?
     /// `typeId/@extension` (`POCD_HD000040`).
-    public var typeID: Identifier?
+    @Boxed public var typeID: Identifier?
     /// Declared templates (conformance profiles).
     public var templates: [TemplateID]
     /// Document type (JDV_J07, mostly LOINC).
@@ -24,7 +27,7 @@ public struct ClinicalDocument: Sendable, Hashable, Codable {
     /// Creation time with precision and offset.
     public var creationTime: Timestamp?
     /// Confidentiality (N, R, V).
-    public var confidentiality: CodedValue?
+    @Boxed public var confidentiality: CodedValue?
     /// `languageCode/@code` (`fr-FR`).
     public var language: String?
     /// The patient.
@@ -32,13 +35,16 @@ public struct ClinicalDocument: Sendable, Hashable, Codable {
     /// Authors.
     public var authors: [Author]
     /// Custodian organisation.
-    public var custodian: Organization?
+    @Boxed public var custodian: Organization?
     /// Legal authenticator.
-    public var legalAuthenticator: Authenticator?
+    @Boxed public var legalAuthenticator: Authenticator?
     /// Other authenticators.
     public var authenticators: [Authenticator]
+    /// Intended recipients (`informationRecipient`; the HPRIM Net header addressee): a person,
+    /// an organization, or both.
+    public var informationRecipients: [Professional]
     /// Encounter.
-    public var encounter: Encounter?
+    @Boxed public var encounter: Encounter?
     /// Documented acts.
     public var serviceEvents: [ServiceEvent]
     /// Body.
@@ -55,7 +61,7 @@ public struct ClinicalDocument: Sendable, Hashable, Codable {
         patient: Patient? = nil, authors: [Author] = [], custodian: Organization? = nil,
         legalAuthenticator: Authenticator? = nil, authenticators: [Authenticator] = [],
         encounter: Encounter? = nil, serviceEvents: [ServiceEvent] = [], body: DocumentBody = .absent,
-        provenance: Provenance? = nil
+        provenance: Provenance? = nil, informationRecipients: [Professional] = []
     ) {
         self.id = id
         self.setID = setID
@@ -74,6 +80,7 @@ public struct ClinicalDocument: Sendable, Hashable, Codable {
         self.custodian = custodian
         self.legalAuthenticator = legalAuthenticator
         self.authenticators = authenticators
+        self.informationRecipients = informationRecipients
         self.encounter = encounter
         self.serviceEvents = serviceEvents
         self.body = body

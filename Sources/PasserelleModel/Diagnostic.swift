@@ -78,11 +78,13 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
         self.path = path
     }
 
-    /// `file:line:col: severity: [code] message`, the classic compiler form.
+    /// `file:line:col: severity: [code] message`, the classic compiler form; flat-file
+    /// diagnostics end with their logical row: `... message (row 4)`.
     public var description: String {
         var prefix = file ?? "<input>"
         if let location { prefix += ":\(location.line):\(location.column)" }
-        return "\(prefix): \(severity.rawValue): [\(code.rawValue)] \(message)"
+        let row = location?.record.map { " (row \($0))" } ?? ""
+        return "\(prefix): \(severity.rawValue): [\(code.rawValue)] \(message)\(row)"
     }
 
     /// Returns a copy attributed to `file`.

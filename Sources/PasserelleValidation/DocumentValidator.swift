@@ -32,6 +32,11 @@ public struct DocumentReport: Sendable, Codable {
     public var diagnostics: [Diagnostic]
     /// Wall time spent on this input, in seconds.
     public var seconds: Double
+    /// For one document of a multi-document input (flat export rows, HPRIM Santé patients):
+    /// the logical records it covers; `nil` for a whole file.
+    public var records: ClosedRange<Int>?
+    /// Physical lines covered, with `records`.
+    public var lines: ClosedRange<Int>?
 
     /// `true` when no diagnostic is an error.
     public var passed: Bool { !diagnostics.containsErrors }
@@ -40,12 +45,12 @@ public struct DocumentReport: Sendable, Codable {
     public func count(_ severity: Severity) -> Int { diagnostics.filter { $0.severity == severity }.count }
 
     private enum CodingKeys: String, CodingKey {
-        case source, format, size, sha256, rules, schemaValidated, diagnostics, seconds, passed
+        case source, format, size, sha256, rules, schemaValidated, diagnostics, seconds, passed, records, lines
     }
 
     public init(
         source: String, format: SourceFormat?, size: Int, sha256: String, rules: String, schemaValidated: Bool,
-        diagnostics: [Diagnostic], seconds: Double
+        diagnostics: [Diagnostic], seconds: Double, records: ClosedRange<Int>? = nil, lines: ClosedRange<Int>? = nil
     ) {
         self.source = source
         self.format = format
@@ -55,6 +60,8 @@ public struct DocumentReport: Sendable, Codable {
         self.schemaValidated = schemaValidated
         self.diagnostics = diagnostics
         self.seconds = seconds
+        self.records = records
+        self.lines = lines
     }
 
     public init(from decoder: any Decoder) throws {
@@ -67,6 +74,8 @@ public struct DocumentReport: Sendable, Codable {
         schemaValidated = try container.decode(Bool.self, forKey: .schemaValidated)
         diagnostics = try container.decode([Diagnostic].self, forKey: .diagnostics)
         seconds = try container.decode(Double.self, forKey: .seconds)
+        records = try container.decodeIfPresent(ClosedRange<Int>.self, forKey: .records)
+        lines = try container.decodeIfPresent(ClosedRange<Int>.self, forKey: .lines)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -80,6 +89,8 @@ public struct DocumentReport: Sendable, Codable {
         try container.encode(diagnostics, forKey: .diagnostics)
         try container.encode(seconds, forKey: .seconds)
         try container.encode(passed, forKey: .passed)
+        try container.encodeIfPresent(records, forKey: .records)
+        try container.encodeIfPresent(lines, forKey: .lines)
     }
 }
 
@@ -104,23 +115,55 @@ public struct DocumentValidator: Sendable {
     /// Validates one input.
     public func validate(_ bytes: Data, sourceName: String) -> DocumentReport {
         let start = ContinuousClock.now
-        let parsed = reader.read(bytes, sourceName: sourceName)
+        let checked = check(bytes, sourceName: sourceName)
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return DocumentReport(
+            source: sourceName, format: checked.parsed.document?.provenance?.format, size: bytes.count,
+            sha256: checked.sha256, rules: checked.rules, schemaValidated: checked.schemaValidated,
+            diagnostics: checked.diagnostics, seconds: seconds)
+    }
+
+    /// A CDA input read and checked by the three layers.
+    public struct CheckedCDA {
+        /// The reader's result (model, tree).
+        public var parsed: ParsedCDA
+        /// Every diagnostic, in order: parse, read, schema, rules.
+        public var diagnostics: [Diagnostic]
+        /// Whether XSD validation ran.
+        public var schemaValidated: Bool
+        /// Rule set applied.
+        public var rules: String
+        /// Lower-case hex SHA-256 of the input bytes.
+        public var sha256: String
+    }
+
+    /// Reads `bytes` as CDA and checks them: well-formedness and limits, XSD during the same
+    /// pass when a schema set is configured, then the selected header rules.
+    public func check(_ bytes: Data, sourceName: String, receivedAt: Date = Date()) -> CheckedCDA {
+        let parsed = reader.read(bytes, sourceName: sourceName, receivedAt: receivedAt, validatingAgainst: schema)
         var diagnostics = parsed.diagnostics
-        var schemaValidated = false
-        if let schema, let tree = parsed.tree {
-            diagnostics += schema.validate(tree)
-            schemaValidated = true
-        }
+        let schemaValidated = parsed.schemaDiagnostics != nil
+        diagnostics += parsed.schemaDiagnostics ?? []
         let ruleSet = ruleSet(for: parsed.document)
         if let document = parsed.document, let element = parsed.clinicalDocument {
             diagnostics += ruleSet.check(document, element: element, sourceName: sourceName)
         }
-        let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return DocumentReport(
-            source: sourceName, format: parsed.document?.provenance?.format, size: bytes.count,
-            sha256: parsed.document?.provenance?.sha256 ?? SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined(),
-            rules: ruleSet.name, schemaValidated: schemaValidated, diagnostics: diagnostics, seconds: seconds)
+        return CheckedCDA(
+            parsed: parsed, diagnostics: diagnostics, schemaValidated: schemaValidated, rules: ruleSet.name,
+            sha256: parsed.document?.provenance?.sha256 ?? Self.sha256Hex(bytes))
+    }
+
+    /// Lower-case hex SHA-256 of an input that could not be read as a document.
+    static func sha256Hex(_ bytes: Data) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in SHA256.hash(data: bytes) {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 
     private func ruleSet(for document: ClinicalDocument?) -> RuleSet {

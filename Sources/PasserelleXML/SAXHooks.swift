@@ -7,8 +7,18 @@ import PasserelleModel
 enum SAXHooks {
     static let xincludeNamespaces: [StaticString] = ["http://www.w3.org/2001/XInclude", "http://www.w3.org/2003/XInclude"]
 
-    static func install(on context: xmlParserCtxtPtr) {
+    /// Installs the hooks. `compact`: build Passerelle's compact tree from the events
+    /// instead of libxml2's DOM (no document, node, attribute or text objects are created).
+    static func install(on context: xmlParserCtxtPtr, compact: Bool = false) {
         guard let sax = context.pointee.sax else { return }
+        if compact {
+            sax.pointee.startDocument = { _ in }
+            sax.pointee.endDocument = { _ in }
+            sax.pointee.reference = nil
+            sax.pointee.comment = nil
+            sax.pointee.processingInstruction = nil
+            sax.pointee.cdataBlock = characters
+        }
         sax.pointee.internalSubset = internalSubset
         sax.pointee.externalSubset = nil
         sax.pointee.getEntity = getEntity
@@ -43,6 +53,7 @@ enum SAXHooks {
         guard let (parser, state) = ParseState.from(context), !state.stopped else { return }
         let position = XMLNodeLocation.startOfCurrentTag(in: parser)
         let location = SourceLocation(line: position.line, column: position.column)
+        state.lastElementLocation = location
         state.depth += 1
         state.textRun = 0
         if state.depth > state.limits.maxDepth {
@@ -70,6 +81,13 @@ enum SAXHooks {
                 message: "XInclude elements are not processed: a document must be self-contained", location: location)
             return
         }
+        if let builder = state.builder {
+            guard let localName else { return }
+            builder.startElement(
+                name: localName, prefix: prefix, namespace: uri, attributes: attributes, attributeCount: Int(attributeCount),
+                line: position.line, column: position.column)
+            return
+        }
         xmlSAX2StartElementNs(
             context, localName, prefix, uri, namespaceCount, namespaces, attributeCount, defaultedCount, attributes)
         if let node = parser.pointee.node {
@@ -81,6 +99,10 @@ enum SAXHooks {
         guard let (_, state) = ParseState.from(context) else { return }
         state.depth -= 1
         state.textRun = 0
+        if let builder = state.builder {
+            builder.endElement()
+            return
+        }
         xmlSAX2EndElementNs(context, localName, prefix, uri)
     }
 
@@ -92,6 +114,10 @@ enum SAXHooks {
                 parser, code: .xmlTextTooLarge,
                 message: "a text node exceeds the limit of \(state.limits.maxTextBytes) bytes",
                 location: state.currentLocation(parser))
+            return
+        }
+        if let builder = state.builder {
+            if let characters { builder.characters(UnsafeBufferPointer(start: characters, count: Int(length))) }
             return
         }
         xmlSAX2Characters(context, characters, length)

@@ -30,21 +30,21 @@ enum XMLNodeLocation {
         }
         let line = Int(input.pointee.line)
         let column = Int(input.pointee.col)
+        // One backward pass: find the `<`, counting characters (non-continuation bytes) and
+        // newlines on the way; tags almost never span lines, so the column follows directly.
         var position = cur
+        var characters = 0
         var newlines = 0
-        var lastNewlineAfterTag: UnsafePointer<xmlChar>?
         while position > base {
             position -= 1
             let byte = position.pointee
             if byte == UInt8(ascii: "<") { break }
-            if byte == UInt8(ascii: "\n") {
-                newlines += 1
-                if lastNewlineAfterTag == nil { lastNewlineAfterTag = position }
-            }
+            if byte & 0xC0 != 0x80 { characters += 1 }
+            if byte == UInt8(ascii: "\n") { newlines += 1 }
         }
         guard position.pointee == UInt8(ascii: "<") else { return (line, max(column, 1)) }
         if newlines == 0 {
-            return (line, max(1, column - characterCount(from: position, to: cur)))
+            return (line, max(1, column - characters - 1))
         }
         var lineStart = position
         while lineStart > base, (lineStart - 1).pointee != UInt8(ascii: "\n") { lineStart -= 1 }

@@ -9,6 +9,15 @@ public struct XMLParseResult {
     public let tree: XMLTree?
     /// Diagnostics, in the order they were found.
     public let diagnostics: [Diagnostic]
+    /// XSD diagnostics when the parse validated against a schema set (empty: valid), `nil`
+    /// when no schema was given or the document is not well-formed.
+    public let schemaDiagnostics: [Diagnostic]?
+
+    init(tree: XMLTree?, diagnostics: [Diagnostic], schemaDiagnostics: [Diagnostic]? = nil) {
+        self.tree = tree
+        self.diagnostics = diagnostics
+        self.schemaDiagnostics = tree == nil ? nil : schemaDiagnostics
+    }
 }
 
 /// The safe XML parser. Whatever the input says, it never uses the network, never loads or
@@ -19,11 +28,15 @@ public struct XMLParseResult {
 public struct SafeXMLParser: Sendable {
     /// Limits applied to every parse.
     public var limits: XMLParserLimits
+    /// How parsed trees are stored: the compact read-only tree (default) or libxml2's DOM,
+    /// which editing and serialization need.
+    public var treeKind: XMLTreeKind
 
     /// Creates a parser.
-    public init(limits: XMLParserLimits = .default) {
+    public init(limits: XMLParserLimits = .default, treeKind: XMLTreeKind = .compact) {
         LibXML2Setup.ensure()
         self.limits = limits
+        self.treeKind = treeKind
     }
 
     /// libxml2 options: no network, keep entity references (never substitute), no DTD
@@ -35,7 +48,12 @@ public struct SafeXMLParser: Sendable {
             | XML_PARSE_HUGE.rawValue | XML_PARSE_NOXINCNODE.rawValue)
 
     /// Parses `bytes` (any encoding libxml2 knows, honouring the XML declaration and a BOM).
-    public func parse(_ bytes: Data, sourceName: String? = nil) -> XMLParseResult {
+    ///
+    /// With `schema`, the document is also validated against it during the same pass
+    /// (libxml2's streaming XSD validator plugged into the parse); the schema diagnostics are
+    /// in ``XMLParseResult/schemaDiagnostics``. Schema validation is only reported for a
+    /// well-formed document, like validating its tree afterwards.
+    public func parse(_ bytes: Data, sourceName: String? = nil, validatingAgainst schema: XMLSchemaSet? = nil) -> XMLParseResult {
         if bytes.isEmpty {
             return XMLParseResult(tree: nil, diagnostics: [
                 Diagnostic(code: .xmlEmpty, severity: .error, message: "the input is empty", file: sourceName)
@@ -50,9 +68,12 @@ public struct SafeXMLParser: Sendable {
             ])
         }
         LibXML2Setup.silenceCurrentThread()
-        let state = ParseState(limits: limits, sourceName: sourceName)
+        let compact = treeKind == .compact
+        let state = ParseState(
+            limits: limits, sourceName: sourceName, builder: compact ? CompactDocumentBuilder(expectedSize: bytes.count) : nil)
         let unmanaged = Unmanaged.passRetained(state)
         defer { unmanaged.release() }
+        var schemaDiagnostics: [Diagnostic] = []
         let document: xmlDocPtr? = bytes.withUnsafeBytes { buffer -> xmlDocPtr? in
             guard let base = buffer.baseAddress,
                 let context = xmlCreateMemoryParserCtxt(base.assumingMemoryBound(to: CChar.self), Int32(buffer.count))
@@ -60,14 +81,36 @@ public struct SafeXMLParser: Sendable {
             defer { xmlFreeParserCtxt(context) }
             xmlCtxtUseOptions(context, SafeXMLParser.options)
             context.pointee._private = unmanaged.toOpaque()
-            SAXHooks.install(on: context)
-            xmlParseDocument(context)
+            SAXHooks.install(on: context, compact: compact)
+            state.builder?.retainDictionary(context.pointee.dict)
+            if let schema {
+                schemaDiagnostics = schema.validateWhileParsing(context, state: state) { xmlParseDocument(context) }
+            } else {
+                xmlParseDocument(context)
+            }
             let document = context.pointee.myDoc
             context.pointee.myDoc = nil
             if context.pointee.wellFormed == 0 { state.notWellFormed = true }
             return document
         }
         var diagnostics = state.diagnostics
+        if let builder = state.builder {
+            if let document { xmlFreeDoc(document) }
+            let tree = XMLTree(compact: builder.finish(), sourceName: sourceName)
+            if state.notWellFormed || state.stopped || diagnostics.containsErrors {
+                if !diagnostics.containsErrors {
+                    diagnostics.append(
+                        Diagnostic(code: .xmlNotWellFormed, severity: .error, message: "the document is not well-formed", file: sourceName))
+                }
+                return XMLParseResult(tree: nil, diagnostics: diagnostics)
+            }
+            guard tree.root != nil else {
+                diagnostics.append(
+                    Diagnostic(code: .xmlNotWellFormed, severity: .error, message: "the document could not be parsed", file: sourceName))
+                return XMLParseResult(tree: nil, diagnostics: diagnostics)
+            }
+            return XMLParseResult(tree: tree, diagnostics: diagnostics, schemaDiagnostics: schema == nil ? nil : schemaDiagnostics)
+        }
         guard let document else {
             if !diagnostics.containsErrors {
                 diagnostics.append(
@@ -83,23 +126,62 @@ public struct SafeXMLParser: Sendable {
             }
             return XMLParseResult(tree: nil, diagnostics: diagnostics)
         }
-        return XMLParseResult(tree: tree, diagnostics: diagnostics)
+        return XMLParseResult(tree: tree, diagnostics: diagnostics, schemaDiagnostics: schema == nil ? nil : schemaDiagnostics)
     }
 }
 
 /// Per-parse state, reachable from libxml2 callbacks through the context's `_private`.
+///
+/// The counters read on every SAX event live behind a pointer: stored class properties would
+/// pay a dynamic exclusivity check on each access.
 final class ParseState {
+    private struct Counters {
+        var depth = 0
+        var textRun = 0
+        var stopped = false
+        var lastElementLocation = SourceLocation(line: 0, column: 0)
+    }
+
     let limits: XMLParserLimits
     let sourceName: String?
     var diagnostics: [Diagnostic] = []
-    var depth = 0
-    var textRun = 0
-    var stopped = false
     var notWellFormed = false
+    /// Set for compact parses: receives the element and text events.
+    let builder: CompactDocumentBuilder?
+    private let counters: UnsafeMutablePointer<Counters>
 
-    init(limits: XMLParserLimits, sourceName: String?) {
+    /// Current element depth.
+    var depth: Int {
+        get { counters.pointee.depth }
+        set { counters.pointee.depth = newValue }
+    }
+    /// Bytes of the text run being read.
+    var textRun: Int {
+        get { counters.pointee.textRun }
+        set { counters.pointee.textRun = newValue }
+    }
+    /// Whether the parse was stopped on purpose (a safety rule).
+    var stopped: Bool {
+        get { counters.pointee.stopped }
+        set { counters.pointee.stopped = newValue }
+    }
+    /// Start of the most recent start tag (where streaming schema errors are reported).
+    var lastElementLocation: SourceLocation {
+        get { counters.pointee.lastElementLocation }
+        set { counters.pointee.lastElementLocation = newValue }
+    }
+
+    init(limits: XMLParserLimits, sourceName: String?, builder: CompactDocumentBuilder? = nil) {
         self.limits = limits
         self.sourceName = sourceName
+        self.builder = builder
+        counters = .allocate(capacity: 1)
+        counters.initialize(to: Counters())
+    }
+
+    deinit {
+        counters.deinitialize(count: 1)
+        counters.deallocate()
     }
 
     static func from(_ context: UnsafeMutableRawPointer?) -> (xmlParserCtxtPtr, ParseState)? {

@@ -8,7 +8,7 @@ public import PasserelleModel
 /// Compile once, validate many documents: the compiled schema is read-only and each
 /// validation uses its own context, so one instance can serve several tasks at once.
 public final class XMLSchemaSet: @unchecked Sendable {
-    private let schema: xmlSchemaPtr
+    let schema: xmlSchemaPtr
     /// The entry file.
     public let entryURL: URL
     /// Warnings from compiling the schema (e.g. skipped imports).
@@ -65,9 +65,18 @@ public final class XMLSchemaSet: @unchecked Sendable {
 
     deinit { xmlSchemaFree(schema) }
 
-    /// Validates a parsed document; returns schema diagnostics (empty when valid).
+    /// Validates a document parsed into libxml2's DOM (``XMLTreeKind/libxml2``); returns
+    /// schema diagnostics (empty when valid). A compact tree keeps no DOM to validate: pass the
+    /// schema set to the parse instead (`SafeXMLParser.parse(_:sourceName:validatingAgainst:)`).
     public func validate(_ tree: XMLTree) -> [Diagnostic] {
         LibXML2Setup.silenceCurrentThread()
+        guard let document = tree.document else {
+            return [
+                Diagnostic(
+                    code: .xsdSchemaError, severity: .error,
+                    message: "a compact tree cannot be validated after the parse: validate while parsing", file: tree.sourceName)
+            ]
+        }
         guard let context = xmlSchemaNewValidCtxt(schema) else {
             return [Diagnostic(code: .xsdSchemaError, severity: .error, message: "cannot create a validation context", file: tree.sourceName)]
         }
@@ -76,7 +85,7 @@ public final class XMLSchemaSet: @unchecked Sendable {
         let unmanaged = Unmanaged.passRetained(collector)
         defer { unmanaged.release() }
         xmlSchemaSetValidStructuredErrors(context, ErrorCollector.handler, unmanaged.toOpaque())
-        let result = xmlSchemaValidateDoc(context, tree.document)
+        let result = xmlSchemaValidateDoc(context, document)
         var diagnostics = collector.diagnostics
         if result != 0, !diagnostics.containsErrors {
             diagnostics.append(
@@ -89,11 +98,49 @@ public final class XMLSchemaSet: @unchecked Sendable {
     }
 }
 
+extension XMLSchemaSet {
+    /// Runs `parse` with libxml2's streaming XSD validator plugged into the parser's SAX
+    /// handler, so the document is validated as it is read, without a DOM. Returns the
+    /// schema diagnostics (empty when the document conforms).
+    func validateWhileParsing(_ context: xmlParserCtxtPtr, state: ParseState, parse: () -> Void) -> [Diagnostic] {
+        guard let validation = xmlSchemaNewValidCtxt(schema) else {
+            parse()
+            return [Diagnostic(code: .xsdSchemaError, severity: .error, message: "cannot create a validation context", file: state.sourceName)]
+        }
+        defer { xmlSchemaFreeValidCtxt(validation) }
+        let collector = ErrorCollector(sourceName: state.sourceName, schemaValidation: true)
+        collector.fallbackLocation = { [unowned state] in state.lastElementLocation }
+        let unmanaged = Unmanaged.passRetained(collector)
+        defer { unmanaged.release() }
+        xmlSchemaSetValidStructuredErrors(validation, ErrorCollector.handler, unmanaged.toOpaque())
+        // The plug swaps the context's handler and user data in place and puts them back on
+        // unplug, so it needs the addresses of those two fields.
+        let raw = UnsafeMutableRawPointer(context)
+        let saxField = (raw + MemoryLayout<xmlParserCtxt>.offset(of: \.sax)!).assumingMemoryBound(to: xmlSAXHandlerPtr?.self)
+        let userField = (raw + MemoryLayout<xmlParserCtxt>.offset(of: \.userData)!)
+            .assumingMemoryBound(to: UnsafeMutableRawPointer?.self)
+        guard let plug = xmlSchemaSAXPlug(validation, saxField, userField) else {
+            parse()
+            return [Diagnostic(code: .xsdSchemaError, severity: .error, message: "cannot start streaming validation", file: state.sourceName)]
+        }
+        parse()
+        xmlSchemaSAXUnplug(plug)
+        var diagnostics = collector.diagnostics
+        if xmlSchemaIsValid(validation) != 1, !diagnostics.containsErrors {
+            diagnostics.append(
+                Diagnostic(code: .xsdInvalid, severity: .error, message: "the document does not conform to the schema", file: state.sourceName))
+        }
+        return diagnostics
+    }
+}
+
 /// Collects structured errors from a libxml2 context into diagnostics.
 final class ErrorCollector {
     let sourceName: String?
     let schemaValidation: Bool
     var diagnostics: [Diagnostic] = []
+    /// Where to report an error that libxml2 gives no position for (streaming validation).
+    var fallbackLocation: (() -> SourceLocation)?
 
     init(sourceName: String?, schemaValidation: Bool) {
         self.sourceName = sourceName
@@ -103,7 +150,9 @@ final class ErrorCollector {
     static let handler: xmlStructuredErrorFunc = { userData, error in
         guard let userData, let error else { return }
         let collector = Unmanaged<ErrorCollector>.fromOpaque(userData).takeUnretainedValue()
-        collector.diagnostics.append(
-            LibXML2Error.diagnostic(from: error, sourceName: collector.sourceName, schemaValidation: collector.schemaValidation))
+        var diagnostic = LibXML2Error.diagnostic(
+            from: error, sourceName: collector.sourceName, schemaValidation: collector.schemaValidation)
+        if diagnostic.location == nil, let fallback = collector.fallbackLocation { diagnostic.location = fallback() }
+        collector.diagnostics.append(diagnostic)
     }
 }

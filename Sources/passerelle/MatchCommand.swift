@@ -66,6 +66,9 @@ struct MatchCommand: AsyncParsableCommand {
     @Flag(help: "Also write review pairs to --output (decision column = review).")
     var includeReview = false
 
+    @Flag(help: "List every input diagnostic (file:line:column: severity: [code] message) instead of counts per code.")
+    var listDiagnostics = false
+
     func validate() throws {
         guard (1...2).contains(inputs.count) else { throw ValidationError("give one input to deduplicate or two to link") }
         if train, model == nil { throw ValidationError("--train needs --model FILE to save the model") }
@@ -75,15 +78,33 @@ struct MatchCommand: AsyncParsableCommand {
         }
     }
 
+    /// Exit status of usage and I/O errors (unreadable input, bad header, bad model file), as for
+    /// the other commands.
+    static let usageOrIOStatus: Int32 = 2
+
     func run() async throws {
+        do {
+            try await match()
+        } catch {
+            Self.stderr(error.description + "\n")
+            throw ExitCode(Self.usageOrIOStatus)
+        }
+    }
+
+    private func match() async throws(MatchFailure) {
         let started = Date()
         let progress = ProgressReporter(enabled: isatty(STDERR_FILENO) != 0)
         var configuration = MatchConfiguration()
         if let linkThreshold { configuration.linkThreshold = linkThreshold }
         if let reviewThreshold { configuration.reviewThreshold = reviewThreshold }
         configuration.weakIdentifierScope = WeakIdentifierScope(rawValue: weakId) ?? .household
-        configuration = try configuration.validated()
-        let map = try ColumnMap(specifications: mappings)
+        do { configuration = try configuration.validated() } catch {
+            throw MatchFailure(file: "<options>", code: "MATCH-THRESHOLDS", message: error.description)
+        }
+        let map: ColumnMap
+        do { map = try ColumnMap(specifications: mappings) } catch {
+            throw MatchFailure(file: "<options>", code: error.code, message: error.description)
+        }
         let left = try load(inputs[0], map: map)
         let right = inputs.count == 2 ? try load(inputs[1], map: map) : nil
         let matchModel = try resolveModel(left, right, configuration, progress)
@@ -104,17 +125,31 @@ struct MatchCommand: AsyncParsableCommand {
             + "\(links) links, \(reviews) review items, \(Set(result.clusters).count) clusters, \(seconds) s\n")
     }
 
-    private func load(_ path: String, map: ColumnMap) throws -> [ComparableIdentity] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw MatchCommandError.unreadable(path) }
-        guard let text = String(data: data, encoding: .utf8) ?? String(data: data, encoding: .windowsCP1252) else {
-            throw MatchCommandError.undecodable(path)
+    private func load(_ path: String, map: ColumnMap) throws(MatchFailure) -> [ComparableIdentity] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw MatchFailure(file: path, code: "MATCH-UNREADABLE", message: "cannot read the file")
         }
-        let (records, diagnostics) = try IdentityCSV.read(text, file: path, map: map)
-        let identities = ComparableIdentity.normalize(records)
-        let all = diagnostics + identities.flatMap(\.diagnostics)
-        if !all.isEmpty {
+        guard let text = String(data: data, encoding: .utf8) ?? String(data: data, encoding: .windowsCP1252) else {
+            throw MatchFailure(file: path, code: "MATCH-UNDECODABLE", message: "the file is neither UTF-8 nor Windows-1252 text")
+        }
+        let table: (records: [IdentityRecord], locations: [SourceLocation], diagnostics: [Diagnostic])
+        do { table = try IdentityCSV.readLocated(text, file: path, map: map) } catch {
+            throw MatchFailure(file: path, line: 1, code: error.code, message: error.description)
+        }
+        let identities = ComparableIdentity.normalize(table.records)
+        var all = table.diagnostics
+        for (identity, location) in zip(identities, table.locations) {
+            all += identity.diagnostics.map { diagnostic in
+                var located = diagnostic.inFile(path)
+                located.location = located.location ?? location
+                return located
+            }
+        }
+        if listDiagnostics {
+            for diagnostic in all { Self.stderr(diagnostic.description + "\n") }
+        } else if !all.isEmpty {
             let counts = Dictionary(grouping: all, by: \.code.rawValue).map { "\($0.key) ×\($0.value.count)" }.sorted()
-            Self.stderr("match: \(path): \(all.count) diagnostics: \(counts.joined(separator: ", "))\n")
+            Self.stderr("match: \(path): \(all.count) diagnostics: \(counts.joined(separator: ", ")) (--list-diagnostics lists them)\n")
         }
         return identities
     }
@@ -122,37 +157,60 @@ struct MatchCommand: AsyncParsableCommand {
     private func resolveModel(
         _ left: [ComparableIdentity], _ right: [ComparableIdentity]?, _ configuration: MatchConfiguration,
         _ progress: ProgressReporter
-    ) throws -> MatchModel {
+    ) throws(MatchFailure) -> MatchModel {
         if let model, !train {
-            guard let data = FileManager.default.contents(atPath: model) else { throw MatchCommandError.unreadable(model) }
-            return try MatchModel(jsonData: data)
+            guard let data = FileManager.default.contents(atPath: model) else {
+                throw MatchFailure(file: model, code: "MATCH-UNREADABLE", message: "cannot read the model file")
+            }
+            do { return try MatchModel(jsonData: data) } catch {
+                throw MatchFailure(file: model, code: error.code, message: error.description)
+            }
         }
         progress.update("training", 0, 1)
         let patterns = BatchMatcher.trainingPatterns(left, right, configuration: configuration)
         let trained = EMTrainer().train(blocked: patterns.blocked, random: patterns.random, identities: left + (right ?? []))
-        if let model { try trained.jsonData().write(to: URL(fileURLWithPath: model)) }
+        if let model {
+            let data: Data
+            do { data = try trained.jsonData() } catch {
+                throw MatchFailure(file: model, code: error.code, message: error.description)
+            }
+            try write(data, to: model)
+        }
         return trained
     }
 
-    private func write(_ text: String, to path: String) throws {
-        do { try Data(text.utf8).write(to: URL(fileURLWithPath: path)) } catch { throw MatchCommandError.unwritable(path) }
+    private func write(_ text: String, to path: String) throws(MatchFailure) { try write(Data(text.utf8), to: path) }
+
+    private func write(_ data: Data, to path: String) throws(MatchFailure) {
+        do { try data.write(to: URL(fileURLWithPath: path)) } catch {
+            throw MatchFailure(file: path, code: "MATCH-UNWRITABLE", message: "cannot write the file")
+        }
     }
 
     static func stderr(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
 }
 
-/// Why `passerelle match` stopped. Paths only, never identity traits.
-enum MatchCommandError: Error, CustomStringConvertible {
-    case unreadable(String)
-    case undecodable(String)
-    case unwritable(String)
+/// Why `passerelle match` stopped: a file, a stable code and a message; never identity traits.
+struct MatchFailure: Error, CustomStringConvertible {
+    /// The file concerned (`<options>` for a bad option value).
+    let file: String
+    /// Line in the file, when the problem has one.
+    var line: Int?
+    /// Stable code (`MATCH-UNREADABLE`, `IDENT-CSV-NO-ID-COLUMN`, `IDENT-MODEL-INVALID`...).
+    let code: String
+    /// Readable message.
+    let message: String
 
+    init(file: String, line: Int? = nil, code: String, message: String) {
+        self.file = file
+        self.line = line
+        self.code = code
+        self.message = message
+    }
+
+    /// `file[:line:1]: error: [code] message`.
     var description: String {
-        switch self {
-        case .unreadable(let path): "cannot read \(path)"
-        case .undecodable(let path): "\(path) is neither UTF-8 nor Windows-1252 text"
-        case .unwritable(let path): "cannot write \(path)"
-        }
+        "\(file)\(line.map { ":\($0):1" } ?? ""): error: [\(code)] \(message)"
     }
 }
 

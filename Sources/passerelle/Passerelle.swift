@@ -17,7 +17,11 @@ struct Passerelle: AsyncParsableCommand {
               passerelle profile check my-export-profile.json
             """,
         version: version,
-        subcommands: [ValidateCommand.self, InspectCommand.self, MatchCommand.self, ProfileCommand.self])
+        subcommands: [
+            ValidateCommand.self, InspectCommand.self, MatchCommand.self, ProfileCommand.self, IngestCommand.self,
+            ConvertCommand.self, QuarantineCommand.self, PatientsCommand.self, DocumentsCommand.self, ReviewCommand.self,
+            AuditCommand.self,
+        ])
 
     /// Runs the command line. Usage errors exit with status 2 (the documented contract for
     /// CI pipelines), not ArgumentParser's default 64.

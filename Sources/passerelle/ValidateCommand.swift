@@ -1,6 +1,8 @@
 public import ArgumentParser
 import Foundation
 import PasserelleCDA
+import PasserelleFlat
+import PasserelleModel
 import PasserelleValidation
 import PasserelleXML
 
@@ -11,8 +13,12 @@ extension ReportFormat: ExpressibleByArgument {}
 struct ValidateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Check documents: well-formedness and safety limits, XSD, CI-SIS header rules.",
+        abstract: "Check documents: well-formedness and safety limits, XSD, CI-SIS header rules; flat files too.",
         discussion: """
+            CDA, HPRIM Santé and HPRIM Net are recognised by content. A CSV or fixed-width export needs
+            --profile; without it the file fails with INPUT-FORMAT-UNKNOWN. A flat file holding several
+            documents gets one report per document, named by its rows or records.
+
             Exit status: 0 when every document passes, 1 when any document has an error, 2 for usage or I/O errors.
 
             Examples:
@@ -20,10 +26,20 @@ struct ValidateCommand: AsyncParsableCommand {
               passerelle validate --schema schemas/ci-sis/infrastructure/cda/CDA_extended.xsd doc.xml
               passerelle validate --format sarif --output results.sarif incoming/
               cat doc.xml | passerelle validate --rules none -
+              passerelle validate Fixtures/hprim/sante-two-patients.hpr
+              passerelle validate --profile Fixtures/profiles/lgc-semicolon-cp1252.json --format junit export.csv
             """)
 
-    @Argument(help: "Files, directories (searched recursively for .xml files) or - for standard input.")
+    @Argument(help: "Files, directories (searched recursively, see --extension) or - for standard input.")
     var paths: [String]
+
+    @Option(help: "Export profile (JSON or YAML) for CSV / fixed-width exports; CDA and HPRIM files are recognised without one.")
+    var profile: String?
+
+    @Option(
+        name: .customLong("extension"),
+        help: "File extension searched in directories (repeatable; default: xml, hpr, hprim, plus csv, tsv, txt, dat with --profile).")
+    var extensions: [String] = []
 
     @Option(help: "XSD entry file to validate against (e.g. the CI-SIS CDA_extended.xsd).")
     var schema: String?
@@ -46,7 +62,8 @@ struct ValidateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let collected = InputCollector(extensions: ["xml"]).collect(paths)
+        let exportProfile = try loadExportProfile(profile)
+        let collected = InputCollector(extensions: searchedExtensions).collect(paths)
         collected.problems.forEach(printError)
         var schemaSet: XMLSchemaSet?
         if let schema {
@@ -58,7 +75,7 @@ struct ValidateCommand: AsyncParsableCommand {
             }
         }
         let validator = DocumentValidator(schema: schemaSet, rules: rules)
-        let (reports, readProblems) = await validateAll(collected.items, with: validator)
+        let (reports, readProblems) = await validateAll(collected.items, with: validator, profile: exportProfile)
         readProblems.forEach(printError)
         let rendered = try format.render(reports, toolVersion: Passerelle.version)
         if let output {
@@ -80,10 +97,12 @@ struct ValidateCommand: AsyncParsableCommand {
     }
 
     /// Validates inputs with at most `jobs` in flight; reports keep the input order.
-    private func validateAll(_ items: [InputItem], with validator: DocumentValidator) async -> ([DocumentReport], [String]) {
-        var reports = [DocumentReport?](repeating: nil, count: items.count)
+    private func validateAll(
+        _ items: [InputItem], with validator: DocumentValidator, profile: ExportProfile?
+    ) async -> ([DocumentReport], [String]) {
+        var reports = [[DocumentReport]?](repeating: nil, count: items.count)
         var problems: [String] = []
-        await withTaskGroup(of: (Int, Result<DocumentReport, any Error>).self) { group in
+        await withTaskGroup(of: (Int, Result<[DocumentReport], any Error>).self) { group in
             var next = 0
             func submit() {
                 guard next < items.count else { return }
@@ -93,7 +112,7 @@ struct ValidateCommand: AsyncParsableCommand {
                 group.addTask {
                     do {
                         let bytes = try item.read()
-                        return (index, .success(validator.validate(bytes, sourceName: item.name)))
+                        return (index, .success(Self.check(bytes, name: item.name, validator: validator, profile: profile)))
                     } catch {
                         return (index, .failure(error))
                     }
@@ -102,13 +121,44 @@ struct ValidateCommand: AsyncParsableCommand {
             for _ in 0..<min(jobs, items.count) { submit() }
             for await (index, result) in group {
                 switch result {
-                case .success(let report): reports[index] = report
+                case .success(let itemReports): reports[index] = itemReports
                 case .failure(let error): problems.append("\(items[index].name): cannot read (\(error.localizedDescription))")
                 }
                 submit()
             }
         }
-        return (reports.compactMap { $0 }, problems)
+        return (reports.compactMap { $0 }.flatMap { $0 }, problems)
+    }
+
+    /// Reports on one input: the CDA validator for XML, `DocumentSource` (one report per
+    /// document or rejected part) for HPRIM and flat exports, INPUT-FORMAT-UNKNOWN otherwise.
+    static func check(_ bytes: Data, name: String, validator: DocumentValidator, profile: ExportProfile?) -> [DocumentReport] {
+        let format = DocumentSource.detect(bytes, hasProfile: profile != nil)
+        if format == .cda { return [validator.validate(bytes, sourceName: name)] }
+        let start = ContinuousClock.now
+        let result = DocumentSource.readDocuments(bytes: bytes, sourceName: name, profile: profile)
+        let elapsed = start.duration(to: .now)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return DocumentReport.reports(for: result, seconds: seconds)
+    }
+
+    /// Directory search: the given extensions, else XML and HPRIM files, plus the usual export
+    /// extensions when a profile is given.
+    private var searchedExtensions: Set<String> {
+        if !extensions.isEmpty { return Set(extensions.map { $0.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ".")) }) }
+        let base: Set<String> = ["xml", "hpr", "hprim"]
+        return profile == nil ? base : base.union(["csv", "tsv", "txt", "dat"])
+    }
+}
+
+/// Loads `--profile`; a profile with a mistake is a usage error (exit 2) naming the file and field.
+func loadExportProfile(_ path: String?) throws -> ExportProfile? {
+    guard let path else { return nil }
+    do {
+        return try ProfileLoader.load(contentsOf: URL(fileURLWithPath: path))
+    } catch {
+        printError(String(describing: error))
+        throw ExitCode(ExitStatus.usageOrIO.rawValue)
     }
 }
 

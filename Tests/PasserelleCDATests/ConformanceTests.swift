@@ -83,6 +83,28 @@ struct ConformanceTests {
         #expect(provenance.sha256.count == 64)
     }
 
+    @Test("the compact tree and libxml2's DOM read the same model, diagnostics and rule results", corpusEnabled, arguments: documents)
+    func compactAndDOMTreesAgree(_ relativePath: String) throws {
+        let bytes = try Data(contentsOf: Self.url(relativePath))
+        let received = Date(timeIntervalSince1970: 1_800_000_000)
+        let compact = CDAReader().read(bytes, sourceName: relativePath, receivedAt: received)
+        let dom = CDAReader(parser: SafeXMLParser(treeKind: .libxml2)).read(bytes, sourceName: relativePath, receivedAt: received)
+        #expect(compact.tree?.kind == .compact)
+        #expect(dom.tree?.kind == .libxml2)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.userInfo[.includeAttachmentPayloads] = true
+        #expect(try encoder.encode(compact.document) == encoder.encode(dom.document), "\(relativePath): the models differ")
+        #expect(compact.diagnostics == dom.diagnostics)
+        if let compactDocument = compact.document, let compactElement = compact.clinicalDocument,
+            let domDocument = dom.document, let domElement = dom.clinicalDocument
+        {
+            let fromCompact = RuleSet.ciSIS.check(compactDocument, element: compactElement, sourceName: relativePath)
+            let fromDOM = RuleSet.ciSIS.check(domDocument, element: domElement, sourceName: relativePath)
+            #expect(fromCompact == fromDOM, "\(relativePath): rule results differ")
+        }
+    }
+
     @Test("stray text under ClinicalDocument is read; only the schemas reject it", corpusEnabled)
     func strayTextIsReadable() throws {
         let parsed = try Self.read(Self.strayTextDocument)
@@ -102,10 +124,16 @@ struct ConformanceTests {
         #expect(reference.values.filter { $0 }.count == schema.manifestValidCount, "xmllint disagrees with MANIFEST.md")
         var validCount = 0
         for (relativePath, file) in zip(Self.documents, files) {
-            let parsed = SafeXMLParser().parse(try Data(contentsOf: file), sourceName: relativePath)
-            let ours = parsed.tree.map { !schemaSet.validate($0).containsErrors } ?? false
+            let bytes = try Data(contentsOf: file)
+            // Streaming validation during the parse (what `passerelle validate` does)...
+            let streamed = SafeXMLParser().parse(bytes, sourceName: relativePath, validatingAgainst: schemaSet)
+            let ours = streamed.schemaDiagnostics.map { !$0.containsErrors } ?? false
             if ours { validCount += 1 }
             #expect(ours == reference[file.path], "\(relativePath): Passerelle says \(ours ? "valid" : "invalid")")
+            // ...and validation of libxml2's DOM afterwards must agree.
+            let dom = SafeXMLParser(treeKind: .libxml2).parse(bytes, sourceName: relativePath)
+            let domVerdict = dom.tree.map { !schemaSet.validate($0).containsErrors } ?? false
+            #expect(domVerdict == ours, "\(relativePath): DOM validation says \(domVerdict ? "valid" : "invalid")")
         }
         #expect(validCount == schema.manifestValidCount)
     }

@@ -63,14 +63,14 @@ struct InspectCommandTests {
         #expect(try Self.decode(result.stdout).id?.extension == "from-stdin")
     }
 
-    @Test("inspect of a non-XML file exits 1 with a diagnostic on standard error")
+    @Test("inspect of a file that is neither XML nor HPRIM exits 1 with INPUT-FORMAT-UNKNOWN on standard error")
     func inspectNonXML() throws {
         let dir = try TemporaryDirectory()
         try dir.write("scan.pdf", Data([0x25, 0x50, 0x44, 0x46, 0x2D, 0x31, 0x2E, 0x37, 0x0A, 0xE2, 0xE3, 0xCF, 0xD3, 0x00, 0xFF]))
         let result = try CLI.run(["inspect", "scan.pdf"], in: dir.url)
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
-        let regex = try NSRegularExpression(pattern: #"^scan\.pdf:[0-9]+:[0-9]+: error: \[XML-[A-Z-]+\] "#, options: .anchorsMatchLines)
+        let regex = try NSRegularExpression(pattern: #"^scan\.pdf:[0-9]+:[0-9]+: error: \[INPUT-FORMAT-UNKNOWN\] "#, options: .anchorsMatchLines)
         let range = NSRange(result.stderr.startIndex..., in: result.stderr)
         #expect(regex.firstMatch(in: result.stderr, range: range) != nil, "\(result.stderr)")
     }

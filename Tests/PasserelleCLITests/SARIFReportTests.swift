@@ -50,6 +50,25 @@ struct SARIFReportTests {
         #expect(uris.contains("b-broken.xml") && uris.contains("d-not-xml.xml"))
     }
 
+    @Test("absolute paths under the working directory become relative URIs; others become file:// URIs")
+    func absolutePaths() throws {
+        let (dir, names) = try ReportFormatTests.sampleInputs()
+        let inside = dir.url.appendingPathComponent("b-broken.xml").path
+        let outsideDir = try TemporaryDirectory()
+        let outside = outsideDir.url.appendingPathComponent("e-copy.xml")
+        try Data(contentsOf: URL(fileURLWithPath: inside)).write(to: outside)
+        let result = try CLI.run(["validate", "--rules", "none", "--format", "sarif", inside, outside.path], in: dir.url)
+        #expect(result.status == 1)
+        let log = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
+        let run = try #require((log["runs"] as? [[String: Any]])?.first)
+        let uris = Set(((run["artifacts"] as? [[String: Any]]) ?? []).compactMap {
+            ($0["location"] as? [String: Any])?["uri"] as? String
+        })
+        #expect(uris.contains("b-broken.xml"))
+        #expect(uris.contains { $0.hasPrefix("file:///") && $0.hasSuffix("/e-copy.xml") })
+        #expect(!names.isEmpty)
+    }
+
     static let python: String? = {
         let candidates = [ProcessInfo.processInfo.environment["PASSERELLE_PYTHON"], "python3"].compactMap { $0 }
         return candidates.first { python in

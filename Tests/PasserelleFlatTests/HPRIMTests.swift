@@ -126,7 +126,8 @@ struct HPRIMNetTests {
         #expect(results.count == 4)
         #expect(results[0] == ResultEntry(
             code: CodedValue(code: "GLY", displayName: "Glycémie à jeun"), value: "5.4", valueType: "N", unit: "mmol/L",
-            referenceLow: "3.9", referenceHigh: "6.1", abnormalFlag: "N", status: "F", location: SourceLocation(line: 18, column: 1)))
+            referenceLow: "3.9", referenceHigh: "6.1", abnormalFlag: "N", status: "F", location: SourceLocation(line: 18, column: 1),
+            secondValue: "0.97", secondUnit: "g/L", secondReferenceLow: "0.70", secondReferenceHigh: "1.10"))
         #expect(results[3].valueType == "A")
         #expect(sections.map(\.title) == ["Compte rendu", "Résultats", "Destinataire"])
         #expect(sections[0].text?.contains("Prélèvement du 05/01/2024") == true)
@@ -155,12 +156,14 @@ struct FormatDetectionTests {
         ("hprim/sante-orphan-obx.hpr", SourceFormat.hprimSante),
         ("hprim/net-report.hpr", SourceFormat.hprimNet),
         ("hprim/net-truncated.hpr", SourceFormat.hprimNet),
+        // A malformed H record is still HPRIM Santé, so that the reader reports HPRIM-HEADER.
+        ("hprim/sante-bad-header.hpr", SourceFormat.hprimSante),
     ])
     func recognisesHPRIMFiles(name: String, format: SourceFormat) throws {
         #expect(FlatFormatDetector.detect(try FlatFixtures.bytes(name)) == format)
     }
 
-    @Test(arguments: ["lgc/lgc-cp1252-crlf.csv", "lgc/colibri-utf8.csv", "lgc/fixed-width-lab-iso885915.txt", "hprim/sante-bad-header.hpr"])
+    @Test(arguments: ["lgc/lgc-cp1252-crlf.csv", "lgc/colibri-utf8.csv", "lgc/fixed-width-lab-iso885915.txt", "hprim/net-short-header.hpr"])
     func doesNotClaimOtherFiles(name: String) throws {
         #expect(FlatFormatDetector.detect(try FlatFixtures.bytes(name)) == nil)
     }

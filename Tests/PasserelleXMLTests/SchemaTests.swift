@@ -47,24 +47,48 @@ import Testing
         return try XMLSchemaSet(contentsOf: try directory.write(schema, to: "patient.xsd"))
     }
 
-    static func validate(_ bytes: Data, with schemaSet: XMLSchemaSet) throws -> [Diagnostic] {
-        let parsed = SafeXMLParser().parse(bytes, sourceName: "patient.xml")
-        #expect(parsed.diagnostics.isEmpty)
-        return schemaSet.validate(try #require(parsed.tree))
+    /// The two ways of validating: streaming, during the parse (compact trees, the default),
+    /// and afterwards on libxml2's DOM.
+    enum Mode: String, CaseIterable, Sendable {
+        case whileParsing, domAfterParse
     }
 
-    @Test func validDocumentHasNoDiagnostics() throws {
+    static func validate(_ bytes: Data, with schemaSet: XMLSchemaSet, mode: Mode = .whileParsing) throws -> [Diagnostic] {
+        switch mode {
+        case .whileParsing:
+            let parsed = SafeXMLParser().parse(bytes, sourceName: "patient.xml", validatingAgainst: schemaSet)
+            #expect(parsed.diagnostics.isEmpty)
+            #expect(parsed.tree != nil)
+            return try #require(parsed.schemaDiagnostics)
+        case .domAfterParse:
+            let parsed = SafeXMLParser(treeKind: .libxml2).parse(bytes, sourceName: "patient.xml")
+            #expect(parsed.diagnostics.isEmpty)
+            return schemaSet.validate(try #require(parsed.tree))
+        }
+    }
+
+    @Test(arguments: Mode.allCases)
+    func validDocumentHasNoDiagnostics(mode: Mode) throws {
         let directory = try TemporaryDirectory()
         let schemaSet = try Self.compile(directory)
         #expect(schemaSet.compileWarnings.isEmpty)
-        #expect(try Self.validate(Self.document(name: "DUPONT", birthDate: "1970-01-31", sex: "F"), with: schemaSet).isEmpty)
+        #expect(try Self.validate(Self.document(name: "DUPONT", birthDate: "1970-01-31", sex: "F"), with: schemaSet, mode: mode).isEmpty)
     }
 
-    @Test func invalidDocumentIsReportedWithLocationsAndNoValues() throws {
+    @Test func compactTreeCannotBeValidatedAfterTheParse() throws {
+        let directory = try TemporaryDirectory()
+        let schemaSet = try Self.compile(directory)
+        let tree = try #require(SafeXMLParser().parse(Self.document(name: "DUPONT", birthDate: "1970-01-31", sex: "F")).tree)
+        #expect(tree.kind == .compact)
+        #expect(schemaSet.validate(tree).map(\.code) == [.xsdSchemaError])
+    }
+
+    @Test(arguments: Mode.allCases)
+    func invalidDocumentIsReportedWithLocationsAndNoValues(mode: Mode) throws {
         let directory = try TemporaryDirectory()
         let schemaSet = try Self.compile(directory)
         let bytes = Self.document(name: "O'Secretname", birthDate: "31/01/1970", sex: "Q")
-        let diagnostics = try Self.validate(bytes, with: schemaSet)
+        let diagnostics = try Self.validate(bytes, with: schemaSet, mode: mode)
         #expect(!diagnostics.isEmpty)
         #expect(diagnostics.allSatisfy { $0.code == .xsdInvalid && $0.severity == .error && $0.file == "patient.xml" })
         let lines = diagnostics.compactMap { $0.location?.line }
@@ -86,8 +110,12 @@ import Testing
                 group.addTask {
                     let good = index.isMultiple(of: 2)
                     let bytes = Self.document(name: good ? "MARTIN" : "martin", birthDate: "2001-02-03", sex: "M")
-                    guard let tree = SafeXMLParser().parse(bytes).tree else { return (index, false) }
-                    return (index, schemaSet.validate(tree).isEmpty == good)
+                    if index % 4 < 2 {
+                        guard let tree = SafeXMLParser(treeKind: .libxml2).parse(bytes).tree else { return (index, false) }
+                        return (index, schemaSet.validate(tree).isEmpty == good)
+                    }
+                    let parsed = SafeXMLParser().parse(bytes, validatingAgainst: schemaSet)
+                    return (index, parsed.schemaDiagnostics?.isEmpty == good)
                 }
             }
             return await group.reduce(into: []) { $0.append($1) }

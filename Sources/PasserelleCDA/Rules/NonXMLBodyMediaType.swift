@@ -34,7 +34,9 @@ public struct NonXMLBodyMediaType: HeaderRule {
             subject.report(Self.self, "nonXMLBody content of type \(mediaType) must have representation B64", at: text)
         }
         var hasInlineContent = false
-        text.forEachContent(text: { if !$0.allSatisfy(\.isWhitespace) { hasInlineContent = true } }, element: { _ in })
+        text.forEachContentBytes(
+            text: { bytes in if !hasInlineContent, bytes.contains(where: { !XMLText.isWhiteSpace($0) }) { hasInlineContent = true } },
+            element: { _ in })
         if !hasInlineContent {
             subject.report(Self.self, "nonXMLBody content of type \(mediaType) must be inline (not a reference)", at: text)
         }

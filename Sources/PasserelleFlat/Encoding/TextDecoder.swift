@@ -53,28 +53,42 @@ public struct TextDecoder: Sendable {
             }
             return (String(decoding: bytes, as: UTF8.self), nil)
         }
+        // One pass: every byte is looked up once, ASCII bytes are copied as they are, and the
+        // first undefined byte stops the copy (the text is then discarded).
         var issue: DecodeIssue?
-        var capacity = 0
-        for (offset, byte) in bytes.enumerated() {
-            let length = Int(table.utf8Length[Int(byte)])
-            if length == 0 { return (nil, DecodeIssue(kind: .undecodable, byteOffset: offset, byte: byte)) }
-            if issue == nil, table.hasC1Controls, byte >= 0x80, byte <= 0x9F {
-                issue = DecodeIssue(kind: .c1Control, byteOffset: offset, byte: byte)
-            }
-            capacity += length
-        }
-        let text = String(unsafeUninitializedCapacity: capacity) { buffer in
-            var out = 0
-            table.utf8.withUnsafeBufferPointer { utf8 in
-                for byte in bytes {
-                    let base = Int(byte) * 4
-                    let length = Int(table.utf8Length[Int(byte)])
-                    for index in 0..<length { buffer[out + index] = utf8[base + index] }
-                    out += length
+        var undecodable = false
+        let checkC1 = table.hasC1Controls
+        let text = table.utf8.withUnsafeBufferPointer { utf8 in
+            table.utf8Length.withUnsafeBufferPointer { lengths in
+                String(unsafeUninitializedCapacity: bytes.count * 3) { buffer in
+                    var out = 0
+                    for offset in 0..<bytes.count {
+                        let byte = bytes[offset]
+                        if byte < 0x80 {
+                            buffer[out] = byte
+                            out += 1
+                            continue
+                        }
+                        let length = Int(lengths[Int(byte)])
+                        if length == 0 {
+                            undecodable = true
+                            issue = DecodeIssue(kind: .undecodable, byteOffset: offset, byte: byte)
+                            return 0
+                        }
+                        if checkC1, issue == nil, byte <= 0x9F {
+                            issue = DecodeIssue(kind: .c1Control, byteOffset: offset, byte: byte)
+                        }
+                        let base = Int(byte) &* 4
+                        buffer[out] = utf8[base]
+                        if length > 1 { buffer[out + 1] = utf8[base + 1] }
+                        if length > 2 { buffer[out + 2] = utf8[base + 2] }
+                        out += length
+                    }
+                    return out
                 }
             }
-            return out
         }
+        if undecodable { return (nil, issue) }
         return (text, issue)
     }
 

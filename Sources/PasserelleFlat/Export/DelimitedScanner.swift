@@ -49,6 +49,9 @@ struct DelimitedScanner: Sendable {
     let quote: UInt8?
     let escape: EscapeStyle
     let lineEnding: LineEnding
+    /// Bytes that end a run of plain field content (delimiter, quote, CR, LF, backslash), as a
+    /// 256-bit set: the scanner skips everything else without branching on each byte.
+    private let special: (UInt64, UInt64, UInt64, UInt64)
 
     private static let lf: UInt8 = 0x0A
     private static let cr: UInt8 = 0x0D
@@ -59,6 +62,23 @@ struct DelimitedScanner: Sendable {
         quote = layout.quote
         escape = layout.escape
         self.lineEnding = lineEnding
+        var words: [UInt64] = [0, 0, 0, 0]
+        for byte in [layout.delimiter, layout.quote, Self.lf, Self.cr, Self.backslash].compactMap({ $0 }) {
+            words[Int(byte >> 6)] |= 1 << UInt64(byte & 63)
+        }
+        special = (words[0], words[1], words[2], words[3])
+    }
+
+    @inline(__always)
+    private func isSpecial(_ byte: UInt8) -> Bool {
+        let word: UInt64
+        switch byte >> 6 {
+        case 0: word = special.0
+        case 1: word = special.1
+        case 2: word = special.2
+        default: word = special.3
+        }
+        return (word >> UInt64(byte & 63)) & 1 != 0
     }
 
     /// Scans the record starting at `start`. `atEnd` tells that no more input will come.
@@ -145,6 +165,7 @@ struct DelimitedScanner: Sendable {
                 if index > count { index = count }
             } else {
                 index += 1
+                while index < count, !isSpecial(buffer[index]) { index += 1 }
             }
         }
     }

@@ -85,8 +85,14 @@ struct DocumentBuilder: Sendable {
 
     /// The document for `rows` (non-empty), with provenance over `bytes`.
     func build(_ rows: [MappedRow], size: Int, sha256: String) -> ClinicalDocument {
-        let head = rows[0]
         var document = ClinicalDocument()
+        fill(&document, rows, size: size, sha256: sha256)
+        return document
+    }
+
+    /// Fills an empty document in place (no copy of the document: see `FlatDocument.init(building:)`).
+    func fill(_ document: inout ClinicalDocument, _ rows: [MappedRow], size: Int, sha256: String) {
+        let head = rows[0]
         document.patient = patient(head)
         if let ext = text(.documentID, head) {
             document.id = Identifier(root: documentRoot, extension: ext, kind: .other)
@@ -105,7 +111,6 @@ struct DocumentBuilder: Sendable {
         document.provenance = Provenance(
             sourceName: sourceName, size: size, sha256: sha256, format: .flatExport, receivedAt: receivedAt,
             records: head.record...last.record)
-        return document
     }
 
     private func patient(_ row: MappedRow) -> Patient? {
@@ -119,8 +124,9 @@ struct DocumentBuilder: Sendable {
         patient.usedGivenName = text(.patientUsedGivenName, row)
         if let list = text(.patientBirthGivenNames, row) {
             patient.birthGivenNamesText = list
-            if givenSeparator.count == 1, let separator = givenSeparator.first {
-                patient.birthGivenNames = list.split(separator: separator).map(String.init)
+            if givenSeparator.utf8.count == 1, let separator = givenSeparator.utf8.first, separator < 0x80 {
+                // Byte-wise split on an ASCII separator (much cheaper than splitting Characters).
+                patient.birthGivenNames = Self.split(list, on: separator)
             } else {
                 patient.birthGivenNames = list.components(separatedBy: givenSeparator).filter { !$0.isEmpty }
             }
@@ -153,6 +159,24 @@ struct DocumentBuilder: Sendable {
         if let value = patient.usedGivenName { name.given.append(NamePart(value: value, qualifier: .callMe)) }
         if !name.family.isEmpty || !name.given.isEmpty { patient.names = [name] }
         return patient
+    }
+
+    /// Non-empty pieces of `text` between occurrences of the ASCII byte `separator`.
+    static func split(_ text: String, on separator: UInt8) -> [String] {
+        let utf8 = text.utf8
+        guard utf8.contains(separator) else { return text.isEmpty ? [] : [text] }
+        var pieces: [String] = []
+        var start = utf8.startIndex
+        var index = start
+        while index != utf8.endIndex {
+            if utf8[index] == separator {
+                if index != start { pieces.append(String(Substring(utf8[start..<index]))) }
+                start = utf8.index(after: index)
+            }
+            index = utf8.index(after: index)
+        }
+        if start != utf8.endIndex { pieces.append(String(Substring(utf8[start..<utf8.endIndex]))) }
+        return pieces
     }
 
     private func author(_ row: MappedRow, time: Timestamp?) -> Author? {

@@ -115,7 +115,8 @@ struct RecordWork: @unchecked Sendable {
                 sourceName: sourceName, records: pending.record...pending.record, lines: pending.lines,
                 originalBytes: Data(slice), sha256: sha, diagnostics: errors + warnings))
         }
-        return .document(FlatDocument(
-            document: builder.build([row], size: slice.count, sha256: sha), diagnostics: warnings, originalBytes: Data(slice)))
+        return .document(FlatDocument(diagnostics: warnings, originalBytes: Data(slice), lines: pending.lines) { document in
+            builder.fill(&document, [row], size: slice.count, sha256: sha)
+        })
     }
 }

@@ -173,7 +173,7 @@ extension FlatExportParser {
         summary.documents += 1
         let flat = FlatDocument(
             document: builder.build(group.rows, size: group.bytes.count, sha256: sha), diagnostics: group.warnings,
-            originalBytes: Data(group.bytes))
+            originalBytes: Data(group.bytes), lines: group.firstLine...group.lastLine)
         try emit(.document(flat))
     }
 

@@ -17,6 +17,8 @@ public struct FlatDocument: Sendable, Hashable {
     public var diagnostics: [Diagnostic]
     /// The exact bytes of the record(s) the document was read from, terminators included.
     public var originalBytes: Data
+    /// Physical lines the document was read from (1-based), when known.
+    public var lines: ClosedRange<Int>?
 
     /// The document (its `provenance` names the source, records, size and SHA-256).
     public var document: ClinicalDocument {
@@ -28,20 +30,34 @@ public struct FlatDocument: Sendable, Hashable {
     }
 
     /// Creates a flat document.
-    public init(document: consuming ClinicalDocument, diagnostics: [Diagnostic], originalBytes: Data) {
+    public init(document: consuming ClinicalDocument, diagnostics: [Diagnostic], originalBytes: Data, lines: ClosedRange<Int>? = nil) {
         storage = Storage(document)
         self.diagnostics = diagnostics
         self.originalBytes = originalBytes
+        self.lines = lines
+    }
+
+    /// Creates a flat document whose document `build` fills in place, inside its storage.
+    init(
+        diagnostics: [Diagnostic], originalBytes: Data, lines: ClosedRange<Int>?, building build: (inout ClinicalDocument) -> Void
+    ) {
+        storage = Storage(ClinicalDocument())
+        build(&storage.document)
+        self.diagnostics = diagnostics
+        self.originalBytes = originalBytes
+        self.lines = lines
     }
 
     public static func == (lhs: FlatDocument, rhs: FlatDocument) -> Bool {
-        lhs.diagnostics == rhs.diagnostics && lhs.originalBytes == rhs.originalBytes && lhs.document == rhs.document
+        lhs.diagnostics == rhs.diagnostics && lhs.originalBytes == rhs.originalBytes && lhs.lines == rhs.lines
+            && lhs.document == rhs.document
     }
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(document)
         hasher.combine(diagnostics)
         hasher.combine(originalBytes)
+        hasher.combine(lines)
     }
 }
 

@@ -49,7 +49,7 @@ public struct HPRIMNetReader: Sendable {
             document.provenance = Provenance(
                 sourceName: sourceName, size: bytes.count, sha256: sha, format: .hprimNet, receivedAt: receivedAt, records: lines)
             result.summary.documents = 1
-            result.documents.append(FlatDocument(document: document, diagnostics: diagnostics, originalBytes: Data(bytes)))
+            result.documents.append(FlatDocument(document: document, diagnostics: diagnostics, originalBytes: Data(bytes), lines: lines))
         }
         result.summary.count(diagnostics)
         return result
@@ -102,6 +102,12 @@ struct HPRIMNetDocument {
         var results: [ResultEntry] = []
         var inLab = false
         var ended = false
+        var lastResultOpen = false
+        var pendingComments: [String] = []
+        func flushComments(into results: inout [ResultEntry]) {
+            if lastResultOpen, !pendingComments.isEmpty { results[results.count - 1].comments += pendingComments }
+            pendingComments = []
+        }
         for index in 12..<lines.count {
             let line = lines[index]
             let text = line.text ?? ""
@@ -109,6 +115,10 @@ struct HPRIMNetDocument {
             if ended {
                 if !marker.isEmpty { self.report(.hprimNetEnd, .warning, "text after ****FINFICHIER**** (kept in the original bytes only)", line: line.number) }
                 continue
+            }
+            if !inLab || marker.hasPrefix("****") {
+                flushComments(into: &results)
+                lastResultOpen = false
             }
             switch marker {
             case "****LAB****":
@@ -127,18 +137,28 @@ struct HPRIMNetDocument {
                     continue
                 }
                 if text.hasPrefix("RES|") {
+                    // TEX lines directly followed by a RES line head the next results: not comments.
+                    pendingComments = []
+                    lastResultOpen = false
                     if let entry = result(text, line: line.number) {
                         results.append(entry.entry)
                         labText.append(entry.rendered)
+                        lastResultOpen = true
                     }
                 } else if text.hasPrefix("TEX|") {
-                    labText.append(String(text.dropFirst(4)))
+                    // TEX lines after a RES line comment on that result, unless a RES line follows them.
+                    let comment = String(text.dropFirst(4))
+                    if lastResultOpen { pendingComments.append(comment) }
+                    labText.append(comment)
                 } else if !marker.isEmpty {
+                    flushComments(into: &results)
+                    lastResultOpen = false
                     self.report(.hprimNetLab, .warning, "line in the LAB block is neither RES| nor TEX|; kept as text", line: line.number)
                     labText.append(text)
                 }
             }
         }
+        flushComments(into: &results)
         if !ended { self.report(.hprimNetEnd, .warning, "no ****FINFICHIER****: the file may be truncated", line: lines.count) }
         while report.last?.trimmingCharacters(in: .whitespaces).isEmpty == true { report.removeLast() }
         var sections = [Section(title: "Compte rendu", text: report.joined(separator: "\n"))]
@@ -150,6 +170,11 @@ struct HPRIMNetDocument {
         if recipientCode != nil || recipientName != nil {
             let text = [recipientCode, recipientName].compactMap { $0 }.joined(separator: " ")
             sections.append(Section(title: "Destinataire", text: text))
+            document.informationRecipients = [
+                Professional(
+                    identifiers: recipientCode.map { [Identifier(root: nil, extension: $0, kind: .local)] } ?? [],
+                    names: recipientName.map { [PersonName(text: $0)] } ?? [])
+            ]
         }
         document.body = .structured(sections: sections, results: results)
     }
@@ -213,6 +238,10 @@ struct HPRIMNetDocument {
         entry.referenceHigh = field(7)
         entry.abnormalFlag = field(8)
         entry.status = field(9)
+        entry.secondValue = field(10)
+        entry.secondUnit = field(11)
+        entry.secondReferenceLow = field(12)
+        entry.secondReferenceHigh = field(13)
         var rendered = LabRendering.line(entry)
         if let value2 = field(10) {
             rendered += " (= \(value2)\(field(11).map { " " + $0 } ?? "")"

@@ -20,7 +20,10 @@ struct HPRIMSanteDocument {
         var sections: [Section] = []
         var results: [ResultEntry] = []
         var patientComments: [String] = []
+        // A C record right after an OBX (or after its other C records) comments on that result.
+        var commentTarget: Int?
         for record in records {
+            if record.type != "C" { commentTarget = nil }
             switch record.type {
             case "P": document.patient = patient(record, receiver: header.field(10), sender: header.field(5))
             case "OBR": sections.append(request(record))
@@ -30,12 +33,14 @@ struct HPRIMSanteDocument {
                     continue
                 }
                 let (entry, unparsedRange) = result(record)
+                commentTarget = results.count
                 results.append(entry)
                 sections[sections.count - 1].entryCount += 1
                 let rendered = LabRendering.line(entry) + (unparsedRange.map { " [reference: \($0)]" } ?? "")
                 append(rendered, to: &sections[sections.count - 1])
             case "C":
                 let text = comment(record)
+                if let commentTarget { results[commentTarget].comments.append(text) }
                 if sections.isEmpty { patientComments.append(text) } else { append("  # " + text, to: &sections[sections.count - 1]) }
             default:
                 break
@@ -159,8 +164,9 @@ struct HPRIMSanteDocument {
                 entry.referenceLow = low
                 entry.referenceHigh = high
             } else {
-                diagnostics.append(problem(.hprimRange, .warning, "OBX.8 is not a low-high range; kept in the text rendering only", record))
+                diagnostics.append(problem(.hprimRange, .warning, "OBX.8 is not a low-high range; kept as text (referenceRangeText)", record))
                 unparsed = text(range, record, field: "OBX.8")
+                entry.referenceRangeText = unparsed
             }
         }
         entry.abnormalFlag = text(record.field(9), record, field: "OBX.9")

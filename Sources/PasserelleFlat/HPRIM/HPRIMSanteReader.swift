@@ -137,7 +137,7 @@ struct HPRIMSanteContext {
             sourceName: source.sourceName, size: bytes.count, sha256: sha, format: .hprimSante, receivedAt: receivedAt,
             records: records)
         result.summary.documents += 1
-        result.documents.append(FlatDocument(document: document, diagnostics: built.diagnostics, originalBytes: Data(bytes)))
+        result.documents.append(FlatDocument(document: document, diagnostics: built.diagnostics, originalBytes: Data(bytes), lines: lineNumbers))
     }
 
     /// Rejects the whole file.

@@ -11,7 +11,7 @@ enum JUnitReport {
         xml += "<testsuites name=\"passerelle validate\" tests=\"\(reports.count)\" failures=\"\(failures)\" errors=\"0\" time=\"\(format(total))\">\n"
         xml += "  <testsuite name=\"passerelle.validate\" tests=\"\(reports.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"0\" time=\"\(format(total))\">\n"
         for report in reports {
-            xml += "    <testcase classname=\"passerelle.validate\" name=\"\(escape(report.source))\" time=\"\(format(report.seconds))\""
+            xml += "    <testcase classname=\"passerelle.validate\" name=\"\(escape(report.name))\" time=\"\(format(report.seconds))\""
             let errors = report.diagnostics.filter { $0.severity == .error }
             let others = report.diagnostics.filter { $0.severity != .error }
             if errors.isEmpty && others.isEmpty {

@@ -64,8 +64,9 @@ enum SARIFReport {
 
     struct Artifact: Encodable {
         let location: ArtifactLocation
-        let length: Int
-        let hashes: [String: String]
+        /// Size and hash of the whole file; absent when the reports cover parts of it (flat rows).
+        let length: Int?
+        let hashes: [String: String]?
     }
 
     static func render(_ reports: [DocumentReport], toolVersion: String) throws -> Data {
@@ -73,10 +74,22 @@ enum SARIFReport {
         var rules: [Rule] = []
         var results: [Result] = []
         var artifacts: [Artifact] = []
-        for (artifactIndex, report) in reports.enumerated() {
+        var artifactIndices: [String: Int] = [:]
+        for report in reports {
+            // One artifact per file, even when a flat file yields several document reports.
             let uri = relativeURI(report.source)
-            artifacts.append(
-                Artifact(location: ArtifactLocation(uri: uri, index: artifactIndex), length: report.size, hashes: ["sha-256": report.sha256]))
+            let artifactIndex: Int
+            if let known = artifactIndices[uri] {
+                artifactIndex = known
+            } else {
+                artifactIndex = artifacts.count
+                artifactIndices[uri] = artifactIndex
+                let whole = report.records == nil
+                artifacts.append(
+                    Artifact(
+                        location: ArtifactLocation(uri: uri, index: artifactIndex), length: whole ? report.size : nil,
+                        hashes: whole ? ["sha-256": report.sha256] : nil))
+            }
             for diagnostic in report.diagnostics {
                 let id = diagnostic.code.rawValue
                 let index: Int
@@ -113,11 +126,20 @@ enum SARIFReport {
         }
     }
 
-    /// A relative URI with percent-encoded characters, as SARIF consumers expect.
-    static func relativeURI(_ path: String) -> String {
-        var trimmed = path
-        while trimmed.hasPrefix("./") { trimmed.removeFirst(2) }
+    /// The artifact URI of a source path, percent-encoded: relative to `base` (the working
+    /// directory, which is the repository root in CI) when the path lies under it, as GitHub
+    /// code scanning expects; an absolute `file://` URI for an absolute path elsewhere.
+    static func relativeURI(_ path: String, base: String = FileManager.default.currentDirectoryPath) -> String {
         let allowed = CharacterSet.urlPathAllowed
+        var trimmed = path
+        if trimmed.hasPrefix("/") {
+            let prefix = base.hasSuffix("/") ? base : base + "/"
+            guard trimmed.hasPrefix(prefix), trimmed.count > prefix.count else {
+                return "file://" + (trimmed.addingPercentEncoding(withAllowedCharacters: allowed) ?? trimmed)
+            }
+            trimmed.removeFirst(prefix.count)
+        }
+        while trimmed.hasPrefix("./") { trimmed.removeFirst(2) }
         return trimmed.addingPercentEncoding(withAllowedCharacters: allowed) ?? trimmed
     }
 }

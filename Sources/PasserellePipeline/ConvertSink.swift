@@ -1,0 +1,186 @@
+public import Foundation
+public import PasserelleEmit
+public import PasserelleModel
+public import PasserelleValidation
+
+/// The output format of `passerelle convert`.
+public typealias ConvertFormat = PasserelleEmit.OutputFormat
+
+/// Writes one output file per document into a directory, with a manifest; no store.
+///
+/// Without a store there is no canonical patient: FHIR bundles carry the document's own patient
+/// (its identifiers and traits) with no gateway id; CDA output is the original CDA unchanged (the
+/// normalized CDA needs a canonical id, which only `ingest` assigns); flat and HPRIM inputs cannot
+/// be written as CDA (FAILURE). Output names come from the document id (`root^extension`,
+/// characters outside `[A-Za-z0-9._-]` replaced by `_`), or `sha256-<hex>` without an id.
+///
+/// Resumable: every result is appended to `manifest.ndjson` after its output was written
+/// atomically (temporary file + rename); a rerun skips sources already listed with the same
+/// SHA-256, and ``finish()`` writes `manifest.json` from the journal.
+public actor ConvertSink: DocumentSink {
+    /// One manifest line.
+    public struct ManifestEntry: Codable, Sendable, Hashable {
+        /// `SUCCESS` or `FAILURE`.
+        public var status: String
+        /// The source key.
+        public var source: String
+        /// SHA-256 of the source document's bytes.
+        public var sha256: String
+        /// The output file name (SUCCESS).
+        public var output: String?
+        /// SHA-256 of the output file (SUCCESS).
+        public var outputSHA256: String?
+        /// Reasons (FAILURE).
+        public var reasons: [String]?
+    }
+
+    /// The manifest written by ``finish()``.
+    public struct Manifest: Codable, Sendable {
+        /// Output format.
+        public var format: String
+        /// Converted documents.
+        public var success: [ManifestEntry]
+        /// Failures with their reasons.
+        public var failure: [ManifestEntry]
+    }
+
+    /// Output directory.
+    public let directory: URL
+    /// Output format.
+    public let format: ConvertFormat
+    private let journal: FileHandle
+    private var done: [String: String]
+    private var outputsBySHA: [String: String]
+    private let fhir = FHIRBundleEmitter()
+
+    /// Opens `directory` (created when missing) and reads an existing `manifest.ndjson`.
+    public init(directory: URL, format: ConvertFormat) throws {
+        self.directory = directory
+        self.format = format
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let journalURL = directory.appendingPathComponent("manifest.ndjson")
+        var done: [String: String] = [:]
+        var outputs: [String: String] = [:]
+        if let existing = try? Data(contentsOf: journalURL) {
+            for line in existing.split(separator: UInt8(ascii: "\n")) {
+                guard let entry = try? JSONDecoder().decode(ManifestEntry.self, from: line) else { continue }  // a torn last line
+                done[entry.source] = entry.sha256
+                if let output = entry.output { outputs[output] = entry.sha256 }
+            }
+        } else {
+            _ = FileManager.default.createFile(atPath: journalURL.path, contents: nil)
+        }
+        self.done = done
+        self.outputsBySHA = outputs
+        let handle = try FileHandle(forWritingTo: journalURL)
+        try handle.seekToEnd()
+        journal = handle
+    }
+
+    public func previousOutcome(source: String, sha256: String) async throws -> String? {
+        done[source] == sha256 ? "converted" : nil
+    }
+
+    nonisolated public func accept(_ read: ReadDocument, source: String, receivedAt: Date) async throws -> DocumentResult {
+        guard let document = read.document else { preconditionFailure("accept is only called with a document") }
+        let name = Self.outputName(for: document, sha256: read.sha256, format: format)
+        // Emission runs in the caller's task (in parallel); only the file and manifest writes are serialized.
+        let output: Data
+        do throws(EmitError) {
+            switch format {
+            case .fhir:
+                output = try fhir.bundle(for: document, originalBytes: read.format == .cda ? read.originalBytes : nil, canonicalPatientID: nil)
+            case .ndjson:
+                output = try NDJSONWriter.line(for: document)
+            case .cda:
+                guard read.format == .cda else {
+                    throw EmitError(code: .emitNotCDA, message: "only CDA inputs can be written as CDA (this one is \(read.format.rawValue))")
+                }
+                output = read.originalBytes
+            }
+        } catch {
+            return try await record(failure: source, name: read.name, sha256: read.sha256, size: read.originalBytes.count,
+                reasons: ["[\(error.code.rawValue)] \(error.message)"])
+        }
+        return try await commit(output, name: name, read: read, source: source)
+    }
+
+    private func commit(_ output: Data, name: String, read: ReadDocument, source: String) throws -> DocumentResult {
+        if let other = outputsBySHA[name], other != read.sha256 {
+            let reason = "[CONVERT-CONFLICT] another document with the same id was already written to \(name) (sha256 \(other))"
+            return try record(failure: source, name: read.name, sha256: read.sha256, size: read.originalBytes.count, reasons: [reason])
+        }
+        let target = directory.appendingPathComponent(name)
+        let temporary = directory.appendingPathComponent(".\(name).tmp-\(ProcessInfo.processInfo.processIdentifier)")
+        try output.write(to: temporary)
+        if FileManager.default.fileExists(atPath: target.path) { try FileManager.default.removeItem(at: target) }
+        try FileManager.default.moveItem(at: temporary, to: target)
+        outputsBySHA[name] = read.sha256
+        try append(ManifestEntry(status: "SUCCESS", source: source, sha256: read.sha256, output: name,
+            outputSHA256: Hashing.sha256Hex(output)))
+        return DocumentResult(source: source, name: read.name, sha256: read.sha256, size: read.originalBytes.count,
+            outcome: .converted(output: name), diagnostics: read.diagnostics)
+    }
+
+    public func reject(_ rejection: Rejection) async throws -> DocumentResult {
+        let reasons = rejection.diagnostics.filter { $0.severity == .error }.map { "[\($0.code.rawValue)] \($0.message)" }
+        var result = try record(failure: rejection.source, name: rejection.name, sha256: rejection.sha256, size: rejection.bytes.count,
+            reasons: reasons.isEmpty ? [rejection.reason] : reasons)
+        result.diagnostics = rejection.diagnostics
+        return result
+    }
+
+    public func unreadable(source: String, reason: String) async throws -> DocumentResult {
+        try record(failure: source, name: source, sha256: "", size: 0, reasons: [reason])
+    }
+
+    public func sourceComplete(source: String, sha256: String, parts: Int) async throws {}
+
+    /// Writes `manifest.json` (SUCCESS and FAILURE lists, by source) from `manifest.ndjson`.
+    public func finish() throws -> Manifest {
+        try journal.synchronize()
+        let data = try Data(contentsOf: directory.appendingPathComponent("manifest.ndjson"))
+        var latest: [String: ManifestEntry] = [:]
+        for line in data.split(separator: UInt8(ascii: "\n")) {
+            guard let entry = try? JSONDecoder().decode(ManifestEntry.self, from: line) else { continue }
+            latest[entry.source] = entry
+        }
+        let entries = latest.values.sorted { $0.source < $1.source }
+        let manifest = Manifest(format: format.rawValue, success: entries.filter { $0.status == "SUCCESS" },
+            failure: entries.filter { $0.status == "FAILURE" })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let target = directory.appendingPathComponent("manifest.json")
+        let temporary = directory.appendingPathComponent(".manifest.json.tmp")
+        try encoder.encode(manifest).write(to: temporary)
+        if FileManager.default.fileExists(atPath: target.path) { try FileManager.default.removeItem(at: target) }
+        try FileManager.default.moveItem(at: temporary, to: target)
+        return manifest
+    }
+
+    private func record(failure source: String, name: String, sha256: String, size: Int, reasons: [String]) throws -> DocumentResult {
+        try append(ManifestEntry(status: "FAILURE", source: source, sha256: sha256, reasons: reasons))
+        return DocumentResult(source: source, name: name, sha256: sha256, size: size, outcome: .failed(reason: reasons.joined(separator: "; ")))
+    }
+
+    private func append(_ entry: ManifestEntry) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var line = try encoder.encode(entry)
+        line.append(UInt8(ascii: "\n"))
+        try journal.write(contentsOf: line)
+        done[entry.source] = entry.sha256
+    }
+
+    /// The deterministic output file name of a document.
+    public static func outputName(for document: ClinicalDocument, sha256: String, format: ConvertFormat) -> String {
+        var base = "sha256-" + sha256
+        if let id = document.id, let root = id.root, !root.isEmpty {
+            let key = id.extension.map { $0.isEmpty ? root : root + "^" + $0 } ?? root
+            let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+            let cleaned = String(key.map { allowed.contains($0) ? $0 : "_" })
+            if cleaned.count <= 200, !cleaned.hasPrefix(".") { base = cleaned }
+        }
+        return base + "." + format.fileExtension
+    }
+}

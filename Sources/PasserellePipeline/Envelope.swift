@@ -1,0 +1,41 @@
+import Crypto
+public import Foundation
+
+/// One input as received: a source name, its exact bytes and when it arrived.
+///
+/// An envelope is the unit the pipeline reads; it may hold one document (CDA, HPRIM Net) or
+/// several (HPRIM Santé, flat exports), each stored or quarantined on its own.
+public struct Envelope: Sendable {
+    /// The source: a path as given, `archive.zip!member` for an archive entry, `-` for stdin.
+    public var sourceName: String
+    /// The bytes exactly as received.
+    public var bytes: Data
+    /// When it was received.
+    public var receivedAt: Date
+    /// Lower-case hex SHA-256 of `bytes`.
+    public let sha256: String
+
+    /// Creates an envelope (hashes `bytes`).
+    public init(sourceName: String, bytes: Data, receivedAt: Date = Date()) {
+        self.sourceName = sourceName
+        self.bytes = bytes
+        self.receivedAt = receivedAt
+        self.sha256 = Hashing.sha256Hex(bytes)
+    }
+}
+
+/// SHA-256 helpers.
+public enum Hashing {
+    /// Lower-case hex SHA-256 of `data`.
+    public static func sha256Hex(_ data: Data) -> String {
+        let digest = SHA256.hash(data: data)
+        var text = ""
+        text.reserveCapacity(64)
+        let hex: [Character] = Array("0123456789abcdef")
+        for byte in digest {
+            text.append(hex[Int(byte >> 4)])
+            text.append(hex[Int(byte & 0x0F)])
+        }
+        return text
+    }
+}

@@ -1,0 +1,247 @@
+public import Foundation
+import ZIPFoundation
+
+/// Limits applied while reading inputs.
+public struct InputLimits: Sendable, Hashable {
+    /// Largest input or archive entry read, in bytes (the XML layer's document limit).
+    public var maxEntrySize: Int
+    /// Largest declared uncompressed / compressed ratio of an archive entry above
+    /// `ratioCheckThreshold` bytes (a zip bomb has ratios in the thousands; XML compresses ~10–30×).
+    public var maxCompressionRatio: Double
+    /// Entries smaller than this are not ratio-checked.
+    public var ratioCheckThreshold: Int
+
+    /// Defaults: 64 MiB per entry, ratio 200 above 1 MiB.
+    public init(maxEntrySize: Int = 64 << 20, maxCompressionRatio: Double = 200, ratioCheckThreshold: Int = 1 << 20) {
+        self.maxEntrySize = maxEntrySize
+        self.maxCompressionRatio = maxCompressionRatio
+        self.ratioCheckThreshold = ratioCheckThreshold
+    }
+}
+
+/// One step of reading the inputs.
+public enum InputEvent: Sendable {
+    /// An input's bytes.
+    case envelope(Envelope)
+    /// An input that could not be read (missing, too large, zip bomb, corrupt entry).
+    case unreadable(source: String, reason: String)
+}
+
+/// The inputs of a run: files, directories (recursively), `.zip` archives (read entry by entry
+/// in memory, never unpacked to disk) and standard input (`-`).
+///
+/// Enumeration is lazy: the iterator reads one input's bytes when asked for it, so a consumer
+/// that keeps at most N envelopes holds at most N inputs' bytes whatever the archive size.
+public struct InputSource: Sendable {
+    /// One command-line input, expanded.
+    public enum Input: Sendable, Hashable {
+        /// A file and its name in reports.
+        case file(URL, name: String)
+        /// A zip archive and its name in reports (entries are named `name!member`).
+        case archive(URL, name: String)
+        /// Standard input.
+        case standardInput
+    }
+
+    /// Expanded inputs, in order.
+    public var inputs: [Input]
+    /// Paths that do not exist or cannot be listed.
+    public var problems: [String]
+    /// Extensions of the files read from directories and archives (lower case, no dot).
+    public var extensions: Set<String>
+    /// Limits.
+    public var limits: InputLimits
+    /// Reception time of standard input. Files are stamped with their modification time and
+    /// archive entries with theirs, so that converting the same inputs twice gives the same output.
+    public var receivedAt: Date
+
+    /// The default extensions: CDA and HPRIM, plus the usual export extensions with a profile.
+    public static func defaultExtensions(withProfile: Bool) -> Set<String> {
+        let base: Set<String> = ["xml", "hpr", "hprim"]
+        return withProfile ? base.union(["csv", "tsv", "txt", "dat"]) : base
+    }
+
+    /// Expands `paths`: files as given (a `.zip` or a file starting with a zip signature is an
+    /// archive), directories recursively (files with one of `extensions` or `.zip`, sorted by
+    /// name), `-` for standard input.
+    public init(paths: [String], extensions: Set<String>, limits: InputLimits = InputLimits(), receivedAt: Date = Date()) {
+        self.extensions = extensions
+        self.limits = limits
+        self.receivedAt = receivedAt
+        var inputs: [Input] = []
+        var problems: [String] = []
+        let fileManager = FileManager.default
+        for path in paths {
+            if path == "-" {
+                inputs.append(.standardInput)
+                continue
+            }
+            var isDirectory: ObjCBool = false
+            guard fileManager.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                problems.append("\(path): no such file or directory")
+                continue
+            }
+            let url = URL(fileURLWithPath: path)
+            guard isDirectory.boolValue else {
+                inputs.append(Self.isArchive(url) ? .archive(url, name: path) : .file(url, name: path))
+                continue
+            }
+            guard let enumerator = fileManager.enumerator(at: url, includingPropertiesForKeys: [.isRegularFileKey]) else {
+                problems.append("\(path): cannot read the directory")
+                continue
+            }
+            let root = url.standardizedFileURL.path
+            var found: [Input] = []
+            for case let file as URL in enumerator {
+                let ext = file.pathExtension.lowercased()
+                guard ext == "zip" || extensions.contains(ext) else { continue }
+                guard (try? file.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
+                let relative = String(file.standardizedFileURL.path.dropFirst(root.count)).drop { $0 == "/" }
+                let name = path.hasSuffix("/") ? path + relative : path + "/" + relative
+                found.append(ext == "zip" ? .archive(file, name: name) : .file(file, name: name))
+            }
+            inputs += found.sorted { $0.name < $1.name }
+        }
+        self.inputs = inputs
+        self.problems = problems
+    }
+
+    /// Whether `url` names a zip archive: `.zip`, or a local-file-header signature.
+    static func isArchive(_ url: URL) -> Bool {
+        if url.pathExtension.lowercased() == "zip" { return true }
+        guard let handle = try? FileHandle(forReadingFrom: url) else { return false }
+        defer { try? handle.close() }
+        let magic = (try? handle.read(upToCount: 4)) ?? Data()
+        return magic == Data([0x50, 0x4B, 0x03, 0x04])
+    }
+
+    /// The number of inputs to expect (files, plus the entries of each archive), for progress.
+    public func estimatedCount() -> Int {
+        inputs.reduce(0) { count, input in
+            guard case .archive(let url, _) = input else { return count + 1 }
+            guard let archive = try? Archive(url: url, accessMode: .read, pathEncoding: nil) else { return count + 1 }
+            return count + archive.reduce(0) { $0 + (self.accepts(entry: $1) ? 1 : 0) }
+        }
+    }
+
+    func accepts(entry: Entry) -> Bool {
+        guard entry.type == .file else { return false }
+        let path = entry.path
+        if path.hasPrefix("__MACOSX/") || (path as NSString).lastPathComponent.hasPrefix(".") { return false }
+        let ext = (path as NSString).pathExtension.lowercased()
+        return ext == "zip" || extensions.contains(ext)
+    }
+
+    /// A lazy iterator over the inputs' bytes.
+    public func makeIterator() -> Iterator { Iterator(source: self) }
+
+    /// Reads one input at a time.
+    public struct Iterator: IteratorProtocol {
+        let source: InputSource
+        var index = 0
+        var entries: (archive: Archive, iterator: AnyIterator<Entry>, name: String)?
+
+        init(source: InputSource) { self.source = source }
+
+        /// The next input's bytes, or why it could not be read.
+        public mutating func next() -> InputEvent? {
+            while true {
+                if let current = entries {
+                    if let entry = current.iterator.next() {
+                        guard source.accepts(entry: entry) else { continue }
+                        return source.read(entry, of: current.archive, archiveName: current.name)
+                    }
+                    entries = nil
+                }
+                guard index < source.inputs.count else { return nil }
+                let input = source.inputs[index]
+                index += 1
+                switch input {
+                case .standardInput:
+                    return source.readStandardInput()
+                case .file(let url, let name):
+                    return source.readFile(url, name: name)
+                case .archive(let url, let name):
+                    do {
+                        let archive = try Archive(url: url, accessMode: .read)
+                        entries = (archive, archive.makeIterator(), name)
+                    } catch {
+                        return .unreadable(source: name, reason: "[INPUT-ARCHIVE] not a readable zip archive (\(error))")
+                    }
+                }
+            }
+        }
+    }
+
+    func readFile(_ url: URL, name: String) -> InputEvent {
+        do {
+            let values = try url.resourceValues(forKeys: [.fileSizeKey, .contentModificationDateKey])
+            let size = values.fileSize ?? 0
+            guard size <= limits.maxEntrySize else {
+                return .unreadable(source: name, reason: "[INPUT-TOO-LARGE] \(size) bytes, above the limit of \(limits.maxEntrySize)")
+            }
+            return .envelope(Envelope(
+                sourceName: name, bytes: try Data(contentsOf: url), receivedAt: values.contentModificationDate ?? receivedAt))
+        } catch {
+            return .unreadable(source: name, reason: "[INPUT-IO] cannot read the file (\(error.localizedDescription))")
+        }
+    }
+
+    func readStandardInput() -> InputEvent {
+        var bytes = Data()
+        while let chunk = try? FileHandle.standardInput.read(upToCount: 1 << 20), !chunk.isEmpty {
+            bytes.append(chunk)
+            if bytes.count > limits.maxEntrySize {
+                return .unreadable(source: "-", reason: "[INPUT-TOO-LARGE] standard input is above the limit of \(limits.maxEntrySize) bytes")
+            }
+        }
+        return .envelope(Envelope(sourceName: "-", bytes: bytes, receivedAt: receivedAt))
+    }
+
+    /// Reads one archive entry into memory, with the size and ratio guards.
+    func read(_ entry: Entry, of archive: Archive, archiveName: String) -> InputEvent {
+        let name = archiveName + "!" + entry.path
+        if (entry.path as NSString).pathExtension.lowercased() == "zip" {
+            return .unreadable(source: name, reason: "[INPUT-NESTED-ARCHIVE] archives inside archives are not read")
+        }
+        let declared = entry.uncompressedSize
+        guard declared <= UInt64(limits.maxEntrySize) else {
+            return .unreadable(source: name, reason: "[INPUT-TOO-LARGE] declared size \(declared) bytes, above the limit of \(limits.maxEntrySize)")
+        }
+        if declared > UInt64(limits.ratioCheckThreshold) {
+            let ratio = Double(declared) / Double(max(entry.compressedSize, 1))
+            if ratio > limits.maxCompressionRatio {
+                return .unreadable(source: name, reason: "[INPUT-ZIP-BOMB] compression ratio \(Int(ratio)):1 is above \(Int(limits.maxCompressionRatio)):1")
+            }
+        }
+        var bytes = Data()
+        bytes.reserveCapacity(Int(declared))
+        let cap = Int(declared)
+        do {
+            _ = try archive.extract(entry, bufferSize: 64 << 10, skipCRC32: false) { chunk in
+                guard bytes.count + chunk.count <= cap else { throw InputReadError.largerThanDeclared }
+                bytes.append(chunk)
+            }
+        } catch InputReadError.largerThanDeclared {
+            return .unreadable(source: name, reason: "[INPUT-ZIP-BOMB] the entry inflates beyond its declared size of \(declared) bytes")
+        } catch {
+            return .unreadable(source: name, reason: "[INPUT-ARCHIVE] cannot read the archive entry (\(error))")
+        }
+        let modified = entry.fileAttributes[.modificationDate] as? Date
+        return .envelope(Envelope(sourceName: name, bytes: bytes, receivedAt: modified ?? receivedAt))
+    }
+}
+
+enum InputReadError: Error {
+    case largerThanDeclared
+}
+
+extension InputSource.Input {
+    /// The name in reports.
+    public var name: String {
+        switch self {
+        case .file(_, let name), .archive(_, let name): name
+        case .standardInput: "-"
+        }
+    }
+}

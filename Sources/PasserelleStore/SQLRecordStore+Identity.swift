@@ -1,0 +1,248 @@
+internal import Foundation
+internal import PasserelleIdentity
+internal import PasserelleModel
+
+/// Identity resolution inside a store transaction: candidate retrieval through the indexed
+/// `blocking_keys` table, then the identity engine's own decision over a small in-memory
+/// `PatientIndex` holding only the candidates.
+extension SQLRecordStore {
+    func resolveIdentity(_ record: IdentityRecord, actor: String) async throws -> IdentityResolution {
+        let keys = Self.identityLockKeys(record)
+        return try await driver.write { tx in
+            try await tx.lockAdministration(exclusive: false)
+            try await tx.lock(keys: keys)
+            return try await self.resolve(record, actor: actor, reason: "resolve", in: tx)
+        }
+    }
+
+    /// The lock keys of an identity: its natural key and blocking keys. Two transactions
+    /// resolving identities that could match share at least one key, so they run one after the
+    /// other and the second sees the first's patient.
+    static func identityLockKeys(_ record: IdentityRecord) -> [String] {
+        ["identity:" + naturalKey(record)] + Blocking.keys(ComparableIdentity(record)).map { "block:" + $0.rawValue }
+    }
+
+    /// The natural key of a record: its facility OID + IPP (the same identity record whatever
+    /// the traits), or the hash of its whole content when it has no IPP.
+    static func naturalKey(_ record: IdentityRecord) -> String {
+        if let local = record.localIdentifier, !local.value.isEmpty {
+            return "L:" + StoreCoding.sha256("\(local.authority)|\(local.value)")
+        }
+        var copy = record
+        copy.id = IdentityRecordID(rawValue: "")
+        return "C:" + StoreCoding.sha256((try? StoreCoding.json(copy)) ?? "")
+    }
+
+    /// Resolves a record in `tx` (locks already taken) and persists the engine's events.
+    func resolve(_ input: IdentityRecord, actor: String, reason: String, in tx: any SQLTransaction) async throws -> IdentityResolution {
+        let natural = Self.naturalKey(input)
+        if let row = try await tx.row("SELECT id, patient_id FROM identity_records WHERE natural_key = ?", natural) {
+            return IdentityResolution(
+                identity: IdentityRecordID(rawValue: row[0].string ?? ""), patient: PatientID(rawValue: row[1].string ?? ""),
+                decision: .known, review: nil, explanation: nil, diagnostics: ComparableIdentity(input).diagnostics)
+        }
+        var record = input
+        record.id = IdentityRecordID(rawValue: "I\(try await tx.nextValue("identity"))")
+        let identity = ComparableIdentity(record)
+        let keys = Blocking.keys(identity).map(\.rawValue)
+        let candidateIDs = try await candidateIdentities(keys, in: tx)
+        var local = try await loadIndex(candidateIDs, in: tx)
+        let loaded = local.history.count
+        let date = configuration.clock()
+        let resolution: Resolution
+        do {
+            resolution = try local.resolve(record, matcher: matcher, metadata: EventMetadata(actor: actor, date: date, reason: reason))
+        } catch {
+            throw StoreError.invalidOperation("identity resolution refused: \(error)")
+        }
+        // Local ids: loaded patients are `~<store id>`; a patient the engine created gets a store id.
+        var created: [PatientID: PatientID] = [:]
+        func storeID(_ id: PatientID) async throws -> PatientID {
+            if id.rawValue.hasPrefix("~") { return PatientID(rawValue: String(id.rawValue.dropFirst())) }
+            if let known = created[id] { return known }
+            let fresh = PatientID(rawValue: "P\(try await tx.nextValue("patient"))")
+            created[id] = fresh
+            return fresh
+        }
+        var reviewID: ReviewID?
+        for event in local.history[loaded...] {
+            let change: IndexChange
+            switch event.change {
+            case .recordCreatedPatient(let record, let patient):
+                let id = try await storeID(patient)
+                try await tx.run("INSERT INTO patients (id, created_at) VALUES (?, ?)", id.rawValue, StoreClock.text(date))
+                try await insertIdentity(record, natural: natural, patient: id, in: tx)
+                change = .recordCreatedPatient(record: record, patient: id)
+            case .recordLinked(let record, let patient):
+                let id = try await storeID(patient)
+                try await insertIdentity(record, natural: natural, patient: id, in: tx)
+                change = .recordLinked(record: record, patient: id)
+            case .reviewOpened(var item):
+                item.id = ReviewID(rawValue: "R\(try await tx.nextValue("review"))")
+                item.candidatePatient = try await storeID(item.candidatePatient)
+                reviewID = item.id
+                try await tx.run("""
+                    INSERT INTO review_items (id, identity_id, candidate_patient, candidate_identity, score, reason,
+                        explanation_json, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)
+                    """, item.id.rawValue, item.record.rawValue, item.candidatePatient.rawValue, item.candidateRecord.rawValue,
+                    item.explanation.score, Self.reviewReason(item.explanation), try StoreCoding.json(item.explanation),
+                    StoreClock.text(date))
+                change = .reviewOpened(item)
+            default:
+                throw StoreError.invalidOperation("unexpected identity-engine event during resolution")
+            }
+            try await appendEvent(change, event.metadata, in: tx)
+        }
+        let decision: IdentityResolution.Decision = switch resolution.decision {
+        case .link: .linked
+        case .review: .review
+        case .new: .new
+        }
+        return IdentityResolution(
+            identity: record.id, patient: try await storeID(resolution.patient), decision: decision, review: reviewID,
+            explanation: resolution.explanation, diagnostics: resolution.diagnostics)
+    }
+
+    /// Candidate identity ids for `keys`, with the limits of `InMemoryIdentityIndex.candidates`:
+    /// every member of a small block (at most 64), and members of larger blocks that share at
+    /// least two keys; blocks over the configuration's `maxBlockSize` are ignored, as in batch
+    /// matching. Indexed lookups only (`blocking_keys` primary key).
+    func candidateIdentities(_ keys: [String], in tx: any SQLTransaction) async throws -> [String] {
+        guard !keys.isEmpty else { return [] }
+        let limit = matcher.configuration.maxCandidates
+        let sizes = try await tx.query(
+            "SELECT key, COUNT(*) FROM blocking_keys WHERE key IN (\(placeholderList(keys.count))) GROUP BY key",
+            keys.map(SQLValue.text))
+        var sizeOf: [String: Int] = [:]
+        for row in sizes { if let key = row[0].string { sizeOf[key] = row[1].int ?? 0 } }
+        let small = sizeOf.filter { $0.value <= Self.smallBlock }.sorted { ($0.value, $0.key) < ($1.value, $1.key) }.map(\.key)
+        let large = sizeOf.filter { $0.value > Self.smallBlock && $0.value <= matcher.configuration.maxBlockSize }.map(\.key)
+        var result: [String] = []
+        var seen = Set<String>()
+        if !small.isEmpty {
+            let rows = try await tx.query(
+                "SELECT key, identity_id FROM blocking_keys WHERE key IN (\(placeholderList(small.count)))",
+                small.map(SQLValue.text))
+            var members: [String: [String]] = [:]
+            for row in rows { members[row[0].string ?? "", default: []].append(row[1].string ?? "") }
+            for key in small {
+                for id in (members[key] ?? []).sorted() where seen.insert(id).inserted {
+                    result.append(id)
+                    if result.count >= limit { return result }
+                }
+            }
+        }
+        if large.count >= 2 {
+            let rows = try await tx.query("""
+                SELECT identity_id, COUNT(*) FROM blocking_keys WHERE key IN (\(placeholderList(large.count)))
+                GROUP BY identity_id HAVING COUNT(*) >= 2
+                """, large.map(SQLValue.text))
+            let shared = rows.compactMap { row -> (String, Int)? in
+                guard let id = row[0].string, !seen.contains(id) else { return nil }
+                return (id, row[1].int ?? 0)
+            }.sorted { ($0.1, $1.0) > ($1.1, $0.0) }
+            for (id, _) in shared {
+                result.append(id)
+                if result.count >= limit { break }
+            }
+        }
+        return result
+    }
+
+    /// Blocks up to this size are taken whole (as in `InMemoryIdentityIndex`).
+    static let smallBlock = 64
+
+    /// A `PatientIndex` holding the candidate identities and their patients (`~<id>`).
+    func loadIndex(_ ids: [String], in tx: any SQLTransaction) async throws -> PatientIndex<InMemoryIdentityIndex> {
+        var index = PatientIndex(identityIndex: InMemoryIdentityIndex())
+        guard !ids.isEmpty else { return index }
+        let rows = try await tx.query(
+            "SELECT id, patient_id, record_json FROM identity_records WHERE id IN (\(placeholderList(ids.count))) ORDER BY id",
+            ids.map(SQLValue.text))
+        let metadata = EventMetadata(actor: "store", date: Date(timeIntervalSince1970: 0), reason: "load")
+        var patients = Set<String>()
+        for row in rows {
+            let record = try StoreCoding.decode(IdentityRecord.self, row[2].string, what: "identity record \(row[0].string ?? "?")")
+            let patient = PatientID(rawValue: "~" + (row[1].string ?? ""))
+            let change: IndexChange = patients.insert(patient.rawValue).inserted
+                ? .recordCreatedPatient(record: record, patient: patient) : .recordLinked(record: record, patient: patient)
+            do {
+                try index.apply(IndexEvent(sequence: index.history.count + 1, change: change, metadata: metadata))
+            } catch {
+                throw StoreError.corrupt(what: "identity record \(record.id)", detail: "\(error)")
+            }
+        }
+        return index
+    }
+
+    /// Inserts an identity record with its indexed columns and blocking keys.
+    func insertIdentity(_ record: IdentityRecord, natural: String, patient: PatientID, in tx: any SQLTransaction) async throws {
+        let identity = ComparableIdentity(record)
+        let stamp = now()
+        try await tx.run("""
+            INSERT INTO identity_records (id, natural_key, patient_id, source, local_authority, local_value, ins, ins_oid,
+                ins_valid, status, birth_name_key, used_name_key, given_name_key, birth_date, sex, record_json, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, record.id.rawValue, natural, patient.rawValue, record.source, record.localIdentifier?.authority,
+            record.localIdentifier?.value, Self.normalizedINS(record.ins), record.insOID, identity.usableINS != nil,
+            record.status?.rawValue, identity.birthName?.key, identity.usedName?.key, identity.firstGivenName?.key,
+            identity.birthDate?.compact, identity.sex.rawValue, try StoreCoding.json(record), stamp, stamp)
+        let keys = Blocking.keys(identity).map(\.rawValue)
+        if !keys.isEmpty {
+            let values = Array(repeating: "(?, ?)", count: keys.count).joined(separator: ", ")
+            try await tx.execute("INSERT INTO blocking_keys (key, identity_id) VALUES \(values) ON CONFLICT DO NOTHING",
+                keys.flatMap { [SQLValue.text($0), .text(record.id.rawValue)] })
+        }
+    }
+
+    /// The INS as stored and searched: without spaces, upper case.
+    static func normalizedINS(_ text: String?) -> String? {
+        guard let text else { return nil }
+        let value = text.uppercased().filter { !$0.isWhitespace }
+        return value.isEmpty ? nil : value
+    }
+
+    /// A trait-free one-line reason for a review item: rule and flags.
+    static func reviewReason(_ explanation: MatchExplanation) -> String {
+        let flags = explanation.flags.map(\.rawValue).sorted().joined(separator: ",")
+        return "rule \(explanation.rule.rawValue)" + (flags.isEmpty ? "" : "; flags \(flags)")
+    }
+
+    /// Appends a link-history event.
+    func appendEvent(_ change: IndexChange, _ metadata: EventMetadata, in tx: any SQLTransaction) async throws {
+        let columns = try await eventColumns(change, in: tx)
+        try await tx.run("""
+            INSERT INTO link_events (kind, patient_id, other_patient_id, identity_id, review_id, actor, at, reason, score, change_json)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, columns.kind, columns.patient?.rawValue, columns.other?.rawValue, columns.identity?.rawValue,
+            columns.review?.rawValue, metadata.actor, StoreClock.text(metadata.date), metadata.reason, metadata.score,
+            try StoreCoding.json(change))
+    }
+
+    private func eventColumns(_ change: IndexChange, in tx: any SQLTransaction) async throws
+        -> (kind: String, patient: PatientID?, other: PatientID?, identity: IdentityRecordID?, review: ReviewID?)
+    {
+        switch change {
+        case .recordCreatedPatient(let record, let patient): return ("record-created-patient", patient, nil, record.id, nil)
+        case .recordLinked(let record, let patient): return ("record-linked", patient, nil, record.id, nil)
+        case .reviewOpened(let item):
+            let own = try await tx.row("SELECT patient_id FROM identity_records WHERE id = ?", item.record.rawValue)?[0].string
+            return ("review-opened", own.map(PatientID.init(rawValue:)), item.candidatePatient, item.record, item.id)
+        case .reviewAccepted(let id), .reviewRejected(let id):
+            let row = try await tx.row("""
+                SELECT r.identity_id, a.patient_id, b.patient_id FROM review_items r
+                JOIN identity_records a ON a.id = r.identity_id JOIN identity_records b ON b.id = r.candidate_identity
+                WHERE r.id = ?
+                """, id.rawValue)
+            let kind = if case .reviewAccepted = change { "review-accepted" } else { "review-rejected" }
+            return (kind, row?[1].string.map(PatientID.init(rawValue:)), row?[2].string.map(PatientID.init(rawValue:)),
+                row?[0].string.map(IdentityRecordID.init(rawValue:)), id)
+        case .patientsMerged(let survivor, let absorbed): return ("patients-merged", survivor, absorbed, nil, nil)
+        case .recordUnmerged(let record, let newPatient):
+            // Appended before the record moves: its current patient is the one it leaves.
+            let old = try await tx.row("SELECT patient_id FROM identity_records WHERE id = ?", record.rawValue)?[0].string
+            return ("record-unmerged", old.map(PatientID.init(rawValue:)), newPatient, record, nil)
+        case .recordUpdated(let record): return ("record-updated", nil, nil, record.id, nil)
+        }
+    }
+}

@@ -1,0 +1,77 @@
+internal import Foundation
+internal import Crypto
+internal import PasserelleIdentity
+internal import PasserelleModel
+
+/// The one implementation of ``RecordStore``, written once against ``SQLDriver``; the SQLite and
+/// PostgreSQL adapters differ only by their driver, dialect and schema files.
+final class SQLRecordStore: RecordStore {
+    let driver: any SQLDriver
+    let adapter: StoreAdapter
+    let configuration: StoreConfiguration
+
+    init(driver: any SQLDriver, adapter: StoreAdapter, configuration: StoreConfiguration) {
+        self.driver = driver
+        self.adapter = adapter
+        self.configuration = configuration
+    }
+
+    /// The matcher of the identity engine.
+    var matcher: PairMatcher { configuration.matcher }
+
+    /// Now, as stored text.
+    func now() -> String { StoreClock.text(configuration.clock()) }
+
+    func schemaVersion() async throws -> Int {
+        try await driver.read { tx in
+            try await tx.row("SELECT MAX(version) FROM schema_migrations")?[0].int ?? 0
+        }
+    }
+
+    func statistics() async throws -> StoreStatistics {
+        try await driver.read { tx in
+            func count(_ sql: String) async throws -> Int { try await tx.row(sql)?[0].int ?? 0 }
+            return StoreStatistics(
+                patients: try await count("SELECT COUNT(*) FROM patients WHERE merged_into IS NULL"),
+                identities: try await count("SELECT COUNT(*) FROM identity_records"),
+                documents: try await count("SELECT COUNT(*) FROM documents"),
+                currentDocuments: try await count("SELECT COUNT(*) FROM documents WHERE status = 'current'"),
+                openReviews: try await count("SELECT COUNT(*) FROM review_items WHERE state = 'open'"),
+                openQuarantine: try await count("SELECT COUNT(*) FROM quarantine WHERE state = 'open'"))
+        }
+    }
+
+    func close() async throws { try await driver.close() }
+}
+
+/// JSON and hashing helpers shared by the store's files.
+enum StoreCoding {
+    /// Encodes a value as JSON text (sorted keys: equal values give equal text).
+    static func json<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = try encoder.encode(value)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Decodes JSON text.
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String?, what: String) throws -> T {
+        guard let text else { throw StoreError.corrupt(what: what, detail: "missing JSON") }
+        do {
+            return try JSONDecoder().decode(type, from: Data(text.utf8))
+        } catch {
+            throw StoreError.corrupt(what: what, detail: "JSON does not decode as \(type)")
+        }
+    }
+
+    /// Lower-case hex SHA-256.
+    static func sha256(_ data: Data) -> String {
+        SHA256.hash(data: data).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+
+    /// Lower-case hex SHA-256 of a text's UTF-8 bytes.
+    static func sha256(_ text: String) -> String { sha256(Data(text.utf8)) }
+}

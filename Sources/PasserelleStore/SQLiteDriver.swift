@@ -1,0 +1,152 @@
+internal import Foundation
+internal import GRDB
+
+/// The SQLite driver (GRDB `DatabasePool`: one file, WAL mode). Writes go through one async
+/// lock in the process and `BEGIN IMMEDIATE` across processes (the busy timeout makes other
+/// writers wait); reads use the pool's reader connections and see committed data only.
+final class SQLiteDriver: SQLDriver {
+    let dialect = SQLDialect.sqlite
+    private let pool: DatabasePool
+    private let writeLock = AsyncLock()
+    /// The database file.
+    let path: String
+
+    /// Opens (creating when missing) the database at `path`.
+    init(path: String, busyTimeout: TimeInterval = 30) throws {
+        self.path = path
+        var configuration = Configuration()
+        // The store runs its own BEGIN IMMEDIATE / COMMIT around async bodies.
+        configuration.allowsUnsafeTransactions = true
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.foreignKeysEnabled = true
+        configuration.label = "passerelle-store"
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw StoreError.open(location: path, detail: Self.describe(error))
+        }
+    }
+
+    func write<T: Sendable>(_ body: @Sendable (any SQLTransaction) async throws -> T) async throws -> T {
+        try await writeLock.withLock {
+            let transaction = SQLiteWriteTransaction(pool: pool)
+            try transaction.sync { db in try db.execute(sql: "BEGIN IMMEDIATE") }
+            do {
+                let result = try await body(transaction)
+                try transaction.sync { db in try db.execute(sql: "COMMIT") }
+                return result
+            } catch {
+                try? transaction.sync { db in
+                    if db.isInsideTransaction { try db.execute(sql: "ROLLBACK") }
+                }
+                throw error
+            }
+        }
+    }
+
+    func read<T: Sendable>(_ body: @Sendable (any SQLTransaction) async throws -> T) async throws -> T {
+        try await body(SQLiteReadTransaction(pool: pool))
+    }
+
+    func close() async throws {
+        try pool.close()
+    }
+
+    /// A readable description of a GRDB error (SQLite code and message, no statement values).
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? DatabaseError {
+            return "SQLite error \(error.resultCode.rawValue): \(error.message ?? "unknown")"
+        }
+        return String(describing: error)
+    }
+}
+
+/// Statement execution shared by the SQLite transactions.
+enum SQLiteStatements {
+    static func arguments(_ values: [SQLValue]) -> StatementArguments {
+        StatementArguments(values.map { value -> (any DatabaseValueConvertible)? in
+            switch value {
+            case .null: nil
+            case .integer(let v): v
+            case .real(let v): v
+            case .text(let v): v
+            case .blob(let v): v
+            }
+        })
+    }
+
+    static func fetch(_ db: Database, _ sql: String, _ values: [SQLValue]) throws -> [SQLRow] {
+        do {
+            let statement = try db.cachedStatement(sql: sql)
+            try statement.setArguments(arguments(values))
+            var rows: [SQLRow] = []
+            let cursor = try Row.fetchCursor(statement)
+            while let row = try cursor.next() {
+                rows.append(SQLRow(values: row.databaseValues.map { value in
+                    switch value.storage {
+                    case .null: .null
+                    case .int64(let v): .integer(v)
+                    case .double(let v): .real(v)
+                    case .string(let v): .text(v)
+                    case .blob(let v): .blob(v)
+                    }
+                }))
+            }
+            return rows
+        } catch {
+            throw StoreError.database(operation: String(sql.prefix(60)), detail: SQLiteDriver.describe(error))
+        }
+    }
+}
+
+/// A write transaction on the pool's writer connection (the driver holds the write lock).
+struct SQLiteWriteTransaction: SQLTransaction {
+    let pool: DatabasePool
+    var dialect: SQLDialect { .sqlite }
+
+    /// Runs `work` on the writer connection, synchronously (statements take microseconds).
+    func sync<T>(_ work: (Database) throws -> T) throws -> T {
+        try pool.writeWithoutTransaction(work)
+    }
+
+    func query(_ sql: String, _ arguments: [SQLValue]) async throws -> [SQLRow] {
+        try sync { db in try SQLiteStatements.fetch(db, sql, arguments) }
+    }
+
+    func execute(_ sql: String, _ arguments: [SQLValue]) async throws {
+        _ = try sync { db in try SQLiteStatements.fetch(db, sql, arguments) }
+    }
+
+    func lock(keys: [String]) async throws {}
+    func lockAdministration(exclusive: Bool) async throws {}
+}
+
+/// Reads on the pool's reader connections: each statement sees the last committed state.
+struct SQLiteReadTransaction: SQLTransaction {
+    let pool: DatabasePool
+    var dialect: SQLDialect { .sqlite }
+
+    private func syncRead<T>(_ work: (Database) throws -> T) throws -> T {
+        try pool.read(work)
+    }
+
+    func query(_ sql: String, _ arguments: [SQLValue]) async throws -> [SQLRow] {
+        do {
+            return try syncRead { db in try SQLiteStatements.fetch(db, sql, arguments) }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.database(operation: String(sql.prefix(60)), detail: SQLiteDriver.describe(error))
+        }
+    }
+
+    func execute(_ sql: String, _ arguments: [SQLValue]) async throws {
+        throw StoreError.database(operation: String(sql.prefix(60)), detail: "write statement in a read-only access")
+    }
+
+    func lock(keys: [String]) async throws {}
+    func lockAdministration(exclusive: Bool) async throws {}
+}

@@ -1,0 +1,325 @@
+import Crypto
+public import Foundation
+import PasserelleCDA
+public import PasserelleFlat
+public import PasserelleModel
+
+/// What an input holds, recognised by content (never by file name).
+public enum DetectedFormat: String, Sendable, Hashable, Codable, CaseIterable {
+    /// XML (CDA R2 or auto-présentable CDA): the first non-blank byte is `<` (after a BOM).
+    case cda
+    /// HPRIM Santé: the first record is `H` declaring its delimiters (`H|~^\&|`).
+    case hprimSante = "hprim-sante"
+    /// HPRIM Net: the 12-line header followed by `****LAB****` / `****FINFICHIER****`.
+    case hprimNet = "hprim-net"
+    /// A CSV or fixed-width export: never guessed, only when a profile is given.
+    case flatExport = "flat-export"
+    /// Empty, or none of the above and no profile.
+    case unknown
+}
+
+extension DiagnosticCode {
+    /// The input is not CDA, HPRIM Santé or HPRIM Net, and no profile was given for a flat export.
+    public static let inputFormatUnknown: DiagnosticCode = "INPUT-FORMAT-UNKNOWN"
+    /// The input is empty.
+    public static let inputEmpty: DiagnosticCode = "INPUT-EMPTY"
+}
+
+/// One document read from an input, or one part of the input rejected as a document.
+///
+/// A CDA file yields one; an HPRIM Santé file one per patient (P record); an HPRIM Net file
+/// one; a flat export one per row or group of rows. Rejected parts carry no `document` but
+/// keep their exact bytes and the diagnostics that rejected them (for the quarantine).
+public struct ReadDocument: Sendable {
+    /// The input's name (path as given, or `-`).
+    public var sourceName: String
+    /// How the input was read.
+    public var format: DetectedFormat
+    /// The model document; `nil` when this part could not become a document.
+    public var document: ClinicalDocument?
+    /// Every diagnostic about this document (errors included), in source order.
+    public var diagnostics: [Diagnostic]
+    /// The exact bytes of this document: the whole file for CDA and HPRIM Net, the P block for
+    /// HPRIM Santé, the row(s) for flat exports (terminators included).
+    public var originalBytes: Data
+    /// Lower-case hex SHA-256 of `originalBytes`.
+    public var sha256: String
+    /// Logical records (rows, HPRIM records) covered, 1-based; `nil` for a whole XML file.
+    public var records: ClosedRange<Int>?
+    /// Physical lines covered, 1-based; `nil` for a whole XML file.
+    public var lines: ClosedRange<Int>?
+    /// Whether XSD validation ran on it (CDA with a schema only).
+    public var schemaValidated: Bool
+    /// Header rule set applied (`ci-sis` or `none`).
+    public var rules: String
+
+    /// Creates a read document.
+    public init(
+        sourceName: String, format: DetectedFormat, document: ClinicalDocument?, diagnostics: [Diagnostic],
+        originalBytes: Data, sha256: String, records: ClosedRange<Int>? = nil, lines: ClosedRange<Int>? = nil,
+        schemaValidated: Bool = false, rules: String = "none"
+    ) {
+        self.sourceName = sourceName
+        self.format = format
+        self.document = document
+        self.diagnostics = diagnostics
+        self.originalBytes = originalBytes
+        self.sha256 = sha256
+        self.records = records
+        self.lines = lines
+        self.schemaValidated = schemaValidated
+        self.rules = rules
+    }
+
+    /// `true` when a document was read and no diagnostic is an error.
+    public var passed: Bool { document != nil && !diagnostics.containsErrors }
+
+    /// The name of this document in reports: the source, plus its rows and lines when it is
+    /// one part of the input (`export.csv rows 3-4 (lines 3-5)`).
+    public var name: String { DocumentNaming.name(source: sourceName, format: format, records: records, lines: lines) }
+}
+
+/// Everything read from one input.
+public struct DocumentSourceResult: Sendable {
+    /// The input's name.
+    public var sourceName: String
+    /// How the input was read.
+    public var format: DetectedFormat
+    /// Size of the whole input in bytes.
+    public var size: Int
+    /// Lower-case hex SHA-256 of the whole input (`nil` from the streaming reader).
+    public var sha256: String?
+    /// Documents and rejected parts, in source order.
+    public var documents: [ReadDocument]
+    /// Diagnostics about the whole input (encoding chosen, line endings, unknown format, fatal
+    /// header mismatch...). When no part could be read at all they hold the reason.
+    public var diagnostics: [Diagnostic]
+
+    /// Creates a result.
+    public init(
+        sourceName: String, format: DetectedFormat, size: Int, sha256: String? = nil, documents: [ReadDocument], diagnostics: [Diagnostic]
+    ) {
+        self.sourceName = sourceName
+        self.format = format
+        self.size = size
+        self.sha256 = sha256
+        self.documents = documents
+        self.diagnostics = diagnostics
+    }
+}
+
+/// The one entry point "recognise the format, read into documents and diagnostics", shared by
+/// `passerelle validate` / `inspect` and the ingest pipeline. Pure and synchronous: no I/O.
+public enum DocumentSource {
+    /// The format of `bytes`: CDA, HPRIM Santé and HPRIM Net by content; otherwise `.flatExport`
+    /// when `hasProfile`, `.unknown` when not (CSV and fixed-width exports are never guessed).
+    public static func detect(_ bytes: Data, hasProfile: Bool) -> DetectedFormat {
+        var index = bytes.startIndex
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index += 3 }
+        if bytes.starts(with: [0xFE, 0xFF]) || bytes.starts(with: [0xFF, 0xFE]) { return .cda }
+        while index < bytes.endIndex, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+        guard index < bytes.endIndex else { return .unknown }
+        if bytes[index] == UInt8(ascii: "<") { return .cda }
+        switch FlatFormatDetector.detect(bytes.prefix(1 << 20)) {
+        case .hprimSante?: return .hprimSante
+        case .hprimNet?: return .hprimNet
+        default: return hasProfile ? .flatExport : .unknown
+        }
+    }
+
+    /// Reads one input into documents.
+    ///
+    /// - Parameters:
+    ///   - bytes: the whole input.
+    ///   - sourceName: name used in diagnostics, provenance and reports.
+    ///   - profile: export profile for CSV / fixed-width exports (used only when the content is
+    ///     not CDA or HPRIM).
+    ///   - validator: for CDA, the XSD and header rules to run; `nil` reads only (well-formedness,
+    ///     safety limits, CDA reading). Flat documents have no XML layers.
+    ///   - receivedAt: reception time written into provenance.
+    public static func readDocuments(
+        bytes: Data, sourceName: String, profile: ExportProfile? = nil, validator: DocumentValidator? = nil,
+        receivedAt: Date = Date()
+    ) -> DocumentSourceResult {
+        let format = detect(bytes, hasProfile: profile != nil)
+        var result = DocumentSourceResult(sourceName: sourceName, format: format, size: bytes.count, documents: [], diagnostics: [])
+        switch format {
+        case .cda:
+            let read = readCDA(bytes, sourceName: sourceName, validator: validator ?? DocumentValidator(rules: .none), receivedAt: receivedAt)
+            result.sha256 = read.sha256
+            result.documents = [read]
+        case .hprimSante:
+            let read = HPRIMSanteReader().read(bytes: [UInt8](bytes), sourceName: sourceName, receivedAt: receivedAt)
+            result.absorb(read, format: format)
+        case .hprimNet:
+            let read = HPRIMNetReader().read(bytes: [UInt8](bytes), sourceName: sourceName, receivedAt: receivedAt)
+            result.absorb(read, format: format)
+        case .flatExport:
+            guard let profile else { break }
+            do {
+                let read = try FlatExportReader(profile: profile).read(bytes: [UInt8](bytes), sourceName: sourceName, receivedAt: receivedAt)
+                result.absorb(read, format: format)
+            } catch let error as FlatReadError {
+                result.diagnostics.append(Diagnostic(code: error.code, severity: .error, message: error.message, file: sourceName))
+            } catch {
+                result.diagnostics.append(Diagnostic(code: .flatHeader, severity: .error, message: "cannot read the export", file: sourceName))
+            }
+        case .unknown:
+            result.diagnostics.append(unknownFormat(sourceName: sourceName, empty: bytes.isEmpty))
+        }
+        if result.sha256 == nil { result.sha256 = hexSHA256(bytes) }
+        return result
+    }
+
+    /// Streams a file: flat exports through `profile` chunk by chunk (memory does not grow with
+    /// the file), other formats read whole. `emit` gets every document and rejected part in
+    /// source order; the returned result holds the file-level diagnostics (its `documents` is empty).
+    /// - Throws: what `emit` throws, or `CocoaError` when the file cannot be opened.
+    public static func readDocuments(
+        contentsOf url: URL, sourceName: String? = nil, profile: ExportProfile? = nil, validator: DocumentValidator? = nil,
+        receivedAt: Date = Date(), _ emit: (ReadDocument) throws -> Void
+    ) throws -> DocumentSourceResult {
+        let name = sourceName ?? url.path
+        let handle = try FileHandle(forReadingFrom: url)
+        let prefix = try handle.read(upToCount: 1 << 20) ?? Data()
+        try? handle.close()
+        let format = detect(prefix, hasProfile: profile != nil)
+        guard format == .flatExport, let profile else {
+            var result = readDocuments(
+                bytes: try Data(contentsOf: url, options: .mappedIfSafe), sourceName: name, profile: profile, validator: validator,
+                receivedAt: receivedAt)
+            try result.documents.forEach(emit)
+            result.documents = []
+            return result
+        }
+        var result = DocumentSourceResult(sourceName: name, format: format, size: 0, documents: [], diagnostics: [])
+        do {
+            let summary = try FlatExportReader(profile: profile).read(contentsOf: url, sourceName: name, receivedAt: receivedAt) { output in
+                switch output {
+                case .document(let flat): try emit(ReadDocument(flat, sourceName: name, format: format))
+                case .rejected(let rejected): try emit(ReadDocument(rejected, format: format))
+                case .diagnostic(let diagnostic): result.diagnostics.append(diagnostic)
+                }
+            }
+            result.size = summary.bytes
+        } catch let error as FlatReadError {
+            result.diagnostics.append(Diagnostic(code: error.code, severity: .error, message: error.message, file: name))
+        }
+        return result
+    }
+
+    static func hexSHA256(_ bytes: Data) -> String {
+        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func unknownFormat(sourceName: String, empty: Bool) -> Diagnostic {
+        Diagnostic(
+            code: empty ? .inputEmpty : .inputFormatUnknown, severity: .error,
+            message: empty
+                ? "the input is empty"
+                : "not recognised as CDA, HPRIM Santé or HPRIM Net; a CSV or fixed-width export needs a profile (--profile FILE)",
+            file: sourceName, location: SourceLocation(line: 1, column: 1))
+    }
+
+    /// Parses a CDA document and runs the validator's XSD and header rules on it.
+    static func readCDA(_ bytes: Data, sourceName: String, validator: DocumentValidator, receivedAt: Date) -> ReadDocument {
+        let checked = validator.check(bytes, sourceName: sourceName, receivedAt: receivedAt)
+        return ReadDocument(
+            sourceName: sourceName, format: .cda, document: checked.parsed.document, diagnostics: checked.diagnostics,
+            originalBytes: bytes, sha256: checked.sha256, schemaValidated: checked.schemaValidated, rules: checked.rules)
+    }
+}
+
+extension DocumentSourceResult {
+    /// Adds a collected flat read, documents and rejections merged in source order.
+    mutating func absorb(_ read: FlatReadResult, format: DetectedFormat) {
+        diagnostics += read.diagnostics
+        let parts = read.documents.map { ReadDocument($0, sourceName: sourceName, format: format) }
+            + read.rejected.map { ReadDocument($0, format: format) }
+        documents += parts.sorted { ($0.records?.lowerBound ?? 0) < ($1.records?.lowerBound ?? 0) }
+    }
+}
+
+extension ReadDocument {
+    /// A document read from a flat source.
+    init(_ flat: FlatDocument, sourceName: String, format: DetectedFormat) {
+        let provenance = flat.document.provenance
+        self.init(
+            sourceName: sourceName, format: format, document: flat.document, diagnostics: flat.diagnostics,
+            originalBytes: flat.originalBytes,
+            sha256: provenance?.sha256 ?? DocumentSource.hexSHA256(flat.originalBytes),
+            records: format == .hprimNet ? nil : provenance?.records, lines: format == .hprimNet ? nil : flat.lines)
+    }
+
+    /// Records rejected by a flat reader.
+    init(_ rejected: RejectedRecord, format: DetectedFormat) {
+        self.init(
+            sourceName: rejected.sourceName, format: format, document: nil, diagnostics: rejected.diagnostics,
+            originalBytes: rejected.originalBytes, sha256: rejected.sha256,
+            records: format == .hprimNet ? nil : rejected.records, lines: format == .hprimNet ? nil : rejected.lines)
+    }
+}
+
+/// How reports name one document of a multi-document input.
+enum DocumentNaming {
+    /// `export.csv row 3`, `export.csv rows 3-4 (lines 3-5)`, `lab.hpr records 2-9 (lines 2-11)`.
+    static func name(source: String, format: DetectedFormat, records: ClosedRange<Int>?, lines: ClosedRange<Int>?) -> String {
+        guard let records else { return source }
+        let unit = format == .flatExport ? "row" : "record"
+        var name = source + (records.count == 1 ? " \(unit) \(records.lowerBound)" : " \(unit)s \(records.lowerBound)-\(records.upperBound)")
+        if let lines, lines != records {
+            name += lines.count == 1 ? " (line \(lines.lowerBound))" : " (lines \(lines.lowerBound)-\(lines.upperBound))"
+        }
+        return name
+    }
+}
+
+extension DocumentReport {
+    /// The name of the document in reports: `source`, plus its rows (flat exports) or records
+    /// (HPRIM Santé) and lines when it is one of several documents of the input.
+    public var name: String {
+        DocumentNaming.name(source: source, format: format == .flatExport ? .flatExport : .hprimSante, records: records, lines: lines)
+    }
+
+    /// The report on one document read by `DocumentSource`.
+    public init(_ read: ReadDocument, seconds: Double, extraDiagnostics: [Diagnostic] = []) {
+        self.init(
+            source: read.sourceName, format: read.document?.provenance?.format ?? read.format.sourceFormat,
+            size: read.originalBytes.count, sha256: read.sha256, rules: read.rules, schemaValidated: read.schemaValidated,
+            diagnostics: extraDiagnostics + read.diagnostics, seconds: seconds, records: read.records, lines: read.lines)
+    }
+
+    /// Reports for everything read from one input: one per document or rejected part. File-level
+    /// diagnostics go with the first document, or in a report of their own (naming the whole
+    /// file) when they hold an error or when nothing else was read.
+    /// - Parameters:
+    /// - Parameter seconds: time spent on the input, shared out evenly.
+    public static func reports(for result: DocumentSourceResult, seconds: Double) -> [DocumentReport] {
+        let share = seconds / Double(max(1, result.documents.count))
+        var reports: [DocumentReport] = []
+        var pending = result.diagnostics
+        if result.documents.isEmpty || pending.containsErrors {
+            reports.append(DocumentReport(
+                source: result.sourceName, format: result.format.sourceFormat, size: result.size, sha256: result.sha256 ?? "", rules: "none",
+                schemaValidated: false, diagnostics: pending, seconds: result.documents.isEmpty ? seconds : 0))
+            pending = []
+        }
+        for (index, read) in result.documents.enumerated() {
+            reports.append(DocumentReport(read, seconds: share, extraDiagnostics: index == 0 ? pending : []))
+        }
+        return reports
+    }
+}
+
+extension DetectedFormat {
+    /// The model's format for this detection (`nil` for `.unknown`).
+    public var sourceFormat: SourceFormat? {
+        switch self {
+        case .cda: .cda
+        case .hprimSante: .hprimSante
+        case .hprimNet: .hprimNet
+        case .flatExport: .flatExport
+        case .unknown: nil
+        }
+    }
+}

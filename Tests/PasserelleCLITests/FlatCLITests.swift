@@ -1,0 +1,177 @@
+import Foundation
+import PasserelleTestSupport
+import Testing
+
+/// `passerelle validate` / `inspect` on flat files: HPRIM recognised by content, CSV exports
+/// through `--profile`, one report per document, every report format.
+@Suite("passerelle validate / inspect on flat files")
+struct FlatCLITests {
+    static let profile = TestPaths.fixture("profiles/lgc-semicolon-cp1252.json").path
+
+    /// A scratch directory holding fixtures under neutral names (detection must not use them).
+    static func scratch(_ files: [String: String]) throws -> TemporaryDirectory {
+        let dir = try TemporaryDirectory()
+        for (name, fixture) in files {
+            try dir.write(name, try Data(contentsOf: TestPaths.fixture(fixture)))
+        }
+        return dir
+    }
+
+    static func json(_ data: Data) throws -> Any { try JSONSerialization.jsonObject(with: data) }
+
+    /// The `name` attribute of every JUnit test case.
+    static func testCaseNames(_ xml: String) -> [String] {
+        var names: [String] = []
+        for chunk in xml.components(separatedBy: "<testcase ").dropFirst() {
+            guard let range = chunk.range(of: " name=\"") else { continue }
+            let rest = chunk[range.upperBound...]
+            names.append(String(rest.prefix { $0 != "\"" }))
+        }
+        return names
+    }
+
+    @Test("HPRIM Santé is recognised by content: one report per patient, named by its records")
+    func hprimSanteValidate() throws {
+        let dir = try Self.scratch(["incoming/results.dat": "hprim/sante-two-patients.hpr"])
+        let result = try CLI.run(["validate", "incoming/results.dat"], in: dir.url)
+        #expect(result.status == 0, "\(result.stdoutText)\(result.stderr)")
+        #expect(result.stdoutText.contains("incoming/results.dat:15:1: warning: [HPRIM-RANGE]"))
+        #expect(result.stdoutText.hasSuffix("2 documents checked: 2 passed, 0 failed (0 errors, 1 warning)\n"))
+
+        let junit = try CLI.run(["validate", "--format", "junit", "incoming/results.dat"], in: dir.url)
+        #expect(junit.status == 0)
+        let names = Self.testCaseNames(junit.stdoutText)
+        #expect(names.count == 2)
+        #expect(names.allSatisfy { $0.hasPrefix("incoming/results.dat records ") })
+        #expect(Set(names).count == 2)
+    }
+
+    @Test("HPRIM Net is recognised by content, whatever the extension")
+    func hprimNetValidate() throws {
+        let dir = try Self.scratch(["report.txt": "hprim/net-report.hpr"])
+        let result = try CLI.run(["validate", "--format", "json", "report.txt"], in: dir.url)
+        #expect(result.status == 0, "\(result.stdoutText)\(result.stderr)")
+        let summary = try #require(try Self.json(result.stdout) as? [String: Any])
+        let reports = try #require(summary["reports"] as? [[String: Any]])
+        #expect(reports.count == 1)
+        #expect(reports.first?["format"] as? String == "hprim-net")
+        #expect(reports.first?["passed"] as? Bool == true)
+    }
+
+    @Test("inspect prints an array of documents for HPRIM Santé and one object for HPRIM Net")
+    func inspectHPRIM() throws {
+        let dir = try Self.scratch(["a.bin": "hprim/sante-two-patients.hpr", "b.bin": "hprim/net-report.hpr"])
+        let sante = try CLI.run(["inspect", "a.bin"], in: dir.url)
+        #expect(sante.status == 0, "\(sante.stderr)")
+        let documents = try #require(try Self.json(sante.stdout) as? [[String: Any]])
+        #expect(documents.count == 2)
+        for document in documents {
+            let provenance = try #require(document["provenance"] as? [String: Any])
+            #expect(provenance["format"] as? String == "hprim-sante")
+            let body = try #require(document["body"] as? [String: Any])
+            #expect(!((body["results"] as? [Any]) ?? []).isEmpty)
+        }
+        let net = try CLI.run(["inspect", "b.bin"], in: dir.url)
+        #expect(net.status == 0, "\(net.stderr)")
+        let document = try #require(try Self.json(net.stdout) as? [String: Any])
+        #expect((document["provenance"] as? [String: Any])?["format"] as? String == "hprim-net")
+    }
+
+    @Test("a CSV export without --profile fails with INPUT-FORMAT-UNKNOWN naming the file; other files are still checked")
+    func csvWithoutProfile() throws {
+        let dir = try Self.scratch(["export.csv": "lgc/lgc-cp1252-crlf.csv", "lab.hpr": "hprim/sante-two-patients.hpr"])
+        let result = try CLI.run(["validate", "export.csv", "lab.hpr"], in: dir.url)
+        #expect(result.status == 1)
+        #expect(result.stdoutText.contains("export.csv:1:1: error: [INPUT-FORMAT-UNKNOWN]"))
+        #expect(result.stdoutText.contains("--profile"))
+        #expect(result.stdoutText.hasSuffix("3 documents checked: 2 passed, 1 failed (1 error, 1 warning)\n"))
+        let inspect = try CLI.run(["inspect", "export.csv"], in: dir.url)
+        #expect(inspect.status == 1)
+        #expect(inspect.stderr.contains("export.csv:1:1: error: [INPUT-FORMAT-UNKNOWN]"))
+    }
+
+    @Test("with --profile, bad rows are reported with row:column and line, and the good rows still pass")
+    func csvWithProfile() throws {
+        let dir = try Self.scratch(["export.csv": "lgc/lgc-cp1252-crlf.csv"])
+        let result = try CLI.run(["validate", "--profile", Self.profile, "export.csv"], in: dir.url)
+        #expect(result.status == 1)
+        let text = result.stdoutText
+        #expect(text.contains("export.csv:5:43: error: [FLAT-DATE] DATE_CONSULTATION is not a valid date in format dd/MM/yyyy (row 4)"))
+        #expect(text.contains("export.csv:6:52: error: [FLAT-COLUMN-COUNT]"))
+        #expect(text.contains("export.csv:7:42: error: [FLAT-VALUE]"))
+        #expect(text.hasSuffix("5 documents checked: 2 passed, 3 failed (3 errors, 0 warnings)\n"))
+        // Messages name columns, never values (no identity traits in CI logs).
+        #expect(!text.contains("ESSAI") && !text.contains("31/02/2024"))
+
+        let json = try CLI.run(["validate", "--profile", Self.profile, "--format", "json", "export.csv"], in: dir.url)
+        let summary = try #require(try Self.json(json.stdout) as? [String: Any])
+        let reports = try #require(summary["reports"] as? [[String: Any]])
+        #expect(reports.map { $0["records"] as? [Int] ?? [] } == [[2, 2], [3, 3], [4, 4], [5, 5], [6, 6]])
+        #expect(reports.map { $0["passed"] as? Bool ?? false } == [true, true, false, false, false])
+        #expect(reports[1]["lines"] as? [Int] == [3, 4])
+        #expect(Set(reports.compactMap { $0["sha256"] as? String }).count == 5)
+        let diagnostics = try #require(reports[2]["diagnostics"] as? [[String: Any]])
+        let location = try #require(diagnostics.first?["location"] as? [String: Any])
+        #expect(location["record"] as? Int == 4 && location["line"] as? Int == 5 && location["column"] as? Int == 43)
+    }
+
+    @Test("an export whose rows all map passes with exit 0; directories include .csv only with --profile")
+    func cleanExportAndDirectories() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write(
+            "in/clean.csv",
+            "NOM;NOM_NAISSANCE;PRENOMS;DATE_NAISSANCE;SEXE;NIR;IPP;DATE_CONSULTATION;MOTIF;OBSERVATION\r\n"
+                + "ALPHA;ALPHA;Anne;01/02/1970;F;;P1;03/04/2024;Suivi;RAS\r\n"
+                + "BETA;BETA;Paul Louis;05/06/1980;1;;P2;07/08/2024;Bilan;\"Deux\r\nlignes\"\r\n")
+        let result = try CLI.run(["validate", "--profile", Self.profile, "in"], in: dir.url)
+        #expect(result.status == 0, "\(result.stdoutText)\(result.stderr)")
+        #expect(result.stdoutText.hasSuffix("2 documents checked: 2 passed, 0 failed (0 errors, 0 warnings)\n"))
+        let withoutProfile = try CLI.run(["validate", "in"], in: dir.url)
+        #expect(withoutProfile.status == 2)
+        #expect(withoutProfile.stderr.contains("no documents found"))
+
+        let inspect = try CLI.run(["inspect", "--profile", Self.profile, "in/clean.csv"], in: dir.url)
+        #expect(inspect.status == 0, "\(inspect.stderr)")
+        let documents = try #require(try Self.json(inspect.stdout) as? [[String: Any]])
+        #expect(documents.count == 2)
+        #expect((documents[1]["body"] as? [String: Any])?["text"] as? String == "Deux\r\nlignes")
+    }
+
+    @Test("SARIF and JUnit reports for a flat file: one artifact, one test case per row")
+    func sarifAndJUnit() throws {
+        let dir = try Self.scratch(["export.csv": "lgc/lgc-cp1252-crlf.csv"])
+        let sarif = try CLI.run(["validate", "--profile", Self.profile, "--format", "sarif", "export.csv"], in: dir.url)
+        #expect(sarif.status == 1)
+        let log = try #require(try Self.json(sarif.stdout) as? [String: Any])
+        let run = try #require((log["runs"] as? [[String: Any]])?.first)
+        let artifacts = try #require(run["artifacts"] as? [[String: Any]])
+        #expect(artifacts.count == 1)
+        #expect((artifacts[0]["location"] as? [String: Any])?["uri"] as? String == "export.csv")
+        let results = try #require(run["results"] as? [[String: Any]])
+        #expect(results.count == 3)
+        let regions = results.compactMap {
+            ((($0["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])?["region"] as? [String: Any])
+        }
+        #expect(regions.map { [$0["startLine"] as? Int ?? 0, $0["startColumn"] as? Int ?? 0] } == [[5, 43], [6, 52], [7, 42]])
+        #expect(results.map { $0["ruleId"] as? String ?? "" } == ["FLAT-DATE", "FLAT-COLUMN-COUNT", "FLAT-VALUE"])
+
+        let junit = try CLI.run(["validate", "--profile", Self.profile, "--format", "junit", "export.csv"], in: dir.url)
+        #expect(junit.status == 1)
+        let xml = junit.stdoutText
+        #expect(xml.contains("tests=\"5\" failures=\"3\""))
+        #expect(xml.contains("name=\"export.csv row 2\""))
+        #expect(xml.contains("name=\"export.csv row 3 (lines 3-4)\""))
+        #expect(xml.contains("<failure type=\"FLAT-DATE\""))
+    }
+
+    @Test("a profile with a mistake is a usage error naming the profile")
+    func badProfile() throws {
+        let dir = try Self.scratch(["export.csv": "lgc/lgc-cp1252-crlf.csv"])
+        try dir.write("bad.json", #"{"name": "x", "format": {"type": "delimited"}, "fields": [{"target": "patient.nope", "column": "A"}]}"#)
+        for command in ["validate", "inspect"] {
+            let result = try CLI.run([command, "--profile", "bad.json", "export.csv"], in: dir.url)
+            #expect(result.status == 2)
+            #expect(result.stderr.contains("bad.json"))
+        }
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import PasserelleTestSupport
+import Testing
+
+/// End-to-end tests of `passerelle match` through the built binary, on the fixtures of
+/// `Fixtures/identity/` whose answers are known: `patients.csv` (one person under three records
+/// with a marriage pattern, a dropped hyphen and mojibake; one with a day/month swap; twins;
+/// parent and child sharing a given name; spouses; two different valid INS; homonym-like records
+/// with nothing but names and birth date) and `clinic_a.csv` / `clinic_b.csv` (other headers,
+/// `;`-separated, linked with `--map`).
+@Suite("passerelle match (end to end)")
+struct MatchCommandTests {
+    static let patients = TestPaths.fixture("identity/patients.csv").path
+    static let clinicA = TestPaths.fixture("identity/clinic_a.csv").path
+    static let clinicB = TestPaths.fixture("identity/clinic_b.csv").path
+    static let clinicMap = [
+        "--map", "patient_ref=rec_id", "--map", "ddn=birth_date", "--map", "lieu=birthplace_code",
+        "--map", "adresse=address", "--map", "cp=postcode",
+    ]
+
+    /// Unordered pairs of the first two columns of a CSV with a header.
+    func pairs(_ url: URL) throws -> Set<Set<String>> {
+        Set(try rows(url).map { Set($0.prefix(2)) })
+    }
+
+    func rows(_ url: URL) throws -> [[String]] {
+        let text = try String(contentsOf: url, encoding: .utf8)
+        return text.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    }
+
+    func clusters(_ url: URL) throws -> [String: String] {
+        Dictionary(uniqueKeysWithValues: try rows(url).map { ($0[0], $0[1]) })
+    }
+
+    func runDedupe(_ extra: [String] = []) throws -> (CLIResult, TemporaryDirectory) {
+        let dir = try TemporaryDirectory()
+        let result = try CLI.run(
+            ["match", Self.patients, "--output", "links.csv", "--clusters", "clusters.csv", "--review", "review.csv"] + extra,
+            in: dir.url)
+        return (result, dir)
+    }
+
+    @Test("Dedupe links exactly the known duplicates (marriage pattern, dropped hyphen, mojibake, day/month swap)")
+    func dedupeKnownAnswers() throws {
+        let (result, dir) = try runDedupe()
+        #expect(result.status == 0, "\(result.stderr)")
+        let links = try pairs(dir.url.appendingPathComponent("links.csv"))
+        #expect(links == [
+            ["durand-1", "durand-2"], ["durand-1", "durand-3"], ["durand-2", "durand-3"], ["lefebvre-1", "lefebvre-2"],
+        ])
+        for row in try rows(dir.url.appendingPathComponent("links.csv")) {
+            #expect(row.count == 4 && row[3] == "link" && Double(row[2]) != nil)
+        }
+    }
+
+    @Test("Twins, parent and child, spouses and two different valid INS end in different clusters")
+    func safetyCases() throws {
+        let (result, dir) = try runDedupe()
+        #expect(result.status == 0)
+        let cluster = try clusters(dir.url.appendingPathComponent("clusters.csv"))
+        #expect(cluster.count == 15)
+        #expect(cluster["durand-1"] == cluster["durand-2"] && cluster["durand-2"] == cluster["durand-3"])
+        #expect(cluster["lefebvre-1"] == cluster["lefebvre-2"])
+        #expect(cluster["bernard-lucas"] != cluster["bernard-louis"], "twins must not link")
+        #expect(cluster["petit-father"] != cluster["petit-son"], "parent and child must not link")
+        #expect(cluster["roux-paul"] != cluster["roux-anne"], "spouses must not link")
+        #expect(cluster["robert-1"] != cluster["robert-2"], "two different valid INS never link (R14)")
+        #expect(Set(cluster.values).count == 12)
+    }
+
+    @Test("Homonym-like records with only names, birth date and sex go to the review queue, with codes only")
+    func reviewItems() throws {
+        let (_, dir) = try runDedupe()
+        let url = dir.url.appendingPathComponent("review.csv")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        #expect(text.hasPrefix("rec_id_1,rec_id_2,score,rule,flags,explanation\n"))
+        let items = try rows(url)
+        let moreau = items.first { Set($0.prefix(2)) == ["moreau-1", "moreau-2"] }
+        #expect(moreau?[4].contains("uncorroborated") == true)
+        #expect(moreau?[5].contains("birthDate=exact") == true)
+        #expect(!items.contains { Set($0.prefix(2)) == ["bernard-lucas", "bernard-louis"] && $0[4].isEmpty })
+        for trait in ["MOREAU", "Julie", "JULIE", "1990", "Nantes"] { #expect(!text.contains(trait)) }
+    }
+
+    @Test("--include-review adds the review pairs to the pairs file with decision review")
+    func includeReview() throws {
+        let (result, dir) = try runDedupe(["--include-review"])
+        #expect(result.status == 0)
+        let all = try rows(dir.url.appendingPathComponent("links.csv"))
+        #expect(all.contains { Set($0.prefix(2)) == ["moreau-1", "moreau-2"] && $0[3] == "review" })
+        #expect(all.filter { $0[3] == "link" }.count == 4)
+    }
+
+    @Test("Linking two files with other headers through --map")
+    func linkWithMap() throws {
+        let dir = try TemporaryDirectory()
+        let result = try CLI.run(
+            ["match", Self.clinicA, Self.clinicB, "--output", "links.csv", "--clusters", "clusters.csv"] + Self.clinicMap,
+            in: dir.url)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try pairs(dir.url.appendingPathComponent("links.csv")) == [["A1", "B2"], ["A2", "B1"]])
+        let cluster = try clusters(dir.url.appendingPathComponent("clusters.csv"))
+        #expect(cluster.count == 8)
+        #expect(cluster["A3"] != cluster["B3"], "twins across two files must not link")
+        #expect(cluster["A4"] != cluster["B4"])
+    }
+
+    @Test("--train saves a model that --model reuses with the same answers")
+    func trainThenReuse() throws {
+        let dir = try TemporaryDirectory()
+        let trained = try CLI.run(["match", Self.patients, "--train", "--model", "model.json", "--output", "a.csv"], in: dir.url)
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let model = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.url.appendingPathComponent("model.json")))
+        let parameters = (model as? [String: Any])?["parameters"] as? [String: Any]
+        #expect(parameters?.keys.contains("birthDate") == true)
+        let reused = try CLI.run(["match", Self.patients, "--model", "model.json", "--output", "b.csv"], in: dir.url)
+        #expect(reused.status == 0, "\(reused.stderr)")
+        let first = try String(contentsOf: dir.url.appendingPathComponent("a.csv"), encoding: .utf8)
+        let second = try String(contentsOf: dir.url.appendingPathComponent("b.csv"), encoding: .utf8)
+        #expect(first == second)
+        #expect(try pairs(dir.url.appendingPathComponent("b.csv")).count == 4)
+    }
+
+    @Test("Messages on stderr give counts, never identity traits")
+    func stderrHasNoTraits() throws {
+        let (result, _) = try runDedupe()
+        #expect(result.stderr.contains("15 records"))
+        for trait in ["DURAND", "Durand", "LEFEBVRE", "1975", "0612345678", "Lyon"] { #expect(!result.stderr.contains(trait)) }
+    }
+
+    @Test("--list-diagnostics names file, line, code and message of each input problem")
+    func listDiagnostics() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("in.csv", """
+            rec_id,birth_family_name,given_names,birth_date,sex,ins,ins_oid
+            r1,DUPONT,Marie,1980-05-17,F,,
+            r2,DUPONT,Marie,not a date,F,280057511700199,1.2.250.1.213.1.4.10
+
+            """)
+        let result = try CLI.run(["match", "in.csv", "--output", "links.csv", "--list-diagnostics"], in: dir.url)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("in.csv:3:1: warning: [IDENT-DATE-INVALID]"))
+        #expect(result.stderr.contains("in.csv:3:1:") && result.stderr.contains("[IDENT-INS-"))
+        #expect(!result.stderr.contains("DUPONT") && !result.stderr.contains("280057511700199"))
+    }
+
+    @Test("Bad input exits with status 2 and a located, coded message", arguments: [
+        (["match", "missing.csv", "--output", "x.csv"], "missing.csv: error: [MATCH-UNREADABLE]"),
+        (["match", "noid.csv", "--output", "x.csv"], "noid.csv:1:1: error: [IDENT-CSV-NO-ID-COLUMN]"),
+        (["match", "empty.csv", "--output", "x.csv"], "empty.csv:1:1: error: [IDENT-CSV-EMPTY]"),
+        (["match", "ok.csv", "--output", "x.csv", "--map", "nonsense"], "[IDENT-MAP-SYNTAX]"),
+        (["match", "ok.csv", "--output", "x.csv", "--map", "a=not_a_field"], "[IDENT-MAP-UNKNOWN-FIELD]"),
+        (["match", "ok.csv", "--output", "x.csv", "--model", "bad-model.json"], "bad-model.json: error: [IDENT-MODEL-INVALID]"),
+        (["match", "ok.csv", "--output", "x.csv", "--link-threshold", "3", "--review-threshold", "9"], "[MATCH-THRESHOLDS]"),
+        (["match", "ok.csv", "ok.csv", "ok.csv", "--output", "x.csv"], "give one input to deduplicate or two to link"),
+        (["match", "ok.csv", "--train", "--output", "x.csv"], "--train needs --model"),
+        (["match", "ok.csv"], "nothing to write"),
+        (["match", "ok.csv", "--output", "x.csv", "--weak-id", "maybe"], "--weak-id must be household or personal"),
+    ])
+    func badInput(arguments: [String], message: String) throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("noid.csv", "name,birth_date\nDUPONT,1980-01-02\n")
+        try dir.write("empty.csv", "")
+        try dir.write("ok.csv", "rec_id,birth_family_name\nr1,DUPONT\n")
+        try dir.write("bad-model.json", "{\"formatVersion\": 1")
+        let result = try CLI.run(arguments, in: dir.url)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.url.appendingPathComponent("x.csv").path))
+    }
+}
