@@ -4,6 +4,13 @@
 Writes the other valid fixtures (level 1 PDF, replacement pair, auto-presentable,
 ISO-8859-1, Corsica-born patient) and one invalid fixture per rule in cda/invalid/
 (file name = rule code), each breaking exactly that rule. All patients are fictitious.
+
+Identifiers: every fixture has its own document id and setId (the replacement pair shares
+REPL-2025-SET), so ingesting the whole folder reports no conflict. The fictitious patient
+CLAIRE FICTIVE-ESSAI (INS 285076912345623) keeps her IPP IPP000123 in every document of hers
+(same person, same facility: the intended link, R14 forbids linking two IPPs of one authority
+automatically); the Corsica-born patient is another person and has his own IPP, IPP000456;
+the invalid fixtures have their own IPPs (IPP-INV-<rule code>).
 Run from anywhere: python3 Fixtures/make_cisis_fixtures.py
 """
 import base64
@@ -60,6 +67,16 @@ def with_version(text, ext, version, parent=None):
     return text
 
 
+def with_ids(text, doc, ipp=None):
+    """Gives a document derived from the complete letter its own id and setId (and IPP, when
+    the document still has one)."""
+    text = sub(text, 'extension="LDL-2025-0001"/>', f'extension="{doc}"/>')
+    text = sub(text, 'extension="LDL-2025-0001-SET"/>', f'extension="{doc}-SET"/>')
+    if ipp and 'extension="IPP000123"/>' in text:
+        text = sub(text, 'extension="IPP000123"/>', f'extension="{ipp}"/>')
+    return text
+
+
 def auto_presentable(text):
     document = text[text.index("<ClinicalDocument"):]
     document = re.sub(r"<!--.*?-->", "", document, flags=re.S)
@@ -100,11 +117,11 @@ def corsica(text):
 LEVEL_ONE = level_one(COMPLETE)
 
 VALID_FILES = {
-    "cr-niveau1-pdf.xml": LEVEL_ONE,
+    "cr-niveau1-pdf.xml": with_ids(LEVEL_ONE, "CR-2025-0002"),
     "replacement-v1.xml": with_version(COMPLETE, "REPL-2025-V1", 1),
     "replacement-v2.xml": with_version(COMPLETE, "REPL-2025-V2", 2, parent="REPL-2025-V1"),
-    "auto-presentable.xml": auto_presentable(COMPLETE),
-    "corsica-born.xml": corsica(COMPLETE),
+    "auto-presentable.xml": auto_presentable(with_ids(COMPLETE, "LDL-2025-0003")),
+    "corsica-born.xml": with_ids(corsica(COMPLETE), "LDL-2025-0005", ipp="IPP000456"),
 }
 
 # One document per rule, breaking only that rule.
@@ -143,8 +160,11 @@ if __name__ == "__main__":
     os.makedirs(INVALID, exist_ok=True)
     for name, text in VALID_FILES.items():
         write(VALID, name, text)
-    latin = sub(COMPLETE, 'encoding="UTF-8"', 'encoding="ISO-8859-1"')
+    latin = sub(with_ids(COMPLETE, "LDL-2025-0004"), 'encoding="UTF-8"', 'encoding="ISO-8859-1"')
     write(VALID, "iso-8859-1.xml", latin, encoding="iso-8859-1")
     for code, (base, old, new) in INVALID_FILES.items():
-        write(INVALID, code + ".xml", sub(base, old, new))
+        # Each invalid fixture gets its own document id (INV-<rule code>) and IPP (IPP-INV-<rule
+        # code>) after breaking its rule: one stored despite its warnings (INSTraitConsistency
+        # at the default level) or retried later never collides with CLAIRE's documents or IPP.
+        write(INVALID, code + ".xml", with_ids(sub(base, old, new), "INV-" + code, ipp="IPP-INV-" + code))
     print(f"{len(VALID_FILES) + 1} valid and {len(INVALID_FILES)} invalid fixtures written")

@@ -16,12 +16,14 @@ fi
 [ -e /usr/include/sqlite3.h ] || missing+=(libsqlite3-dev)
 missing_py=()
 python3 -c 'import jsonschema' 2>/dev/null || missing_py+=(jsonschema)
+# PyYAML: the HTTP API contract test (scripts/check_openapi.py) reads schemas/openapi.yaml.
+python3 -c 'import yaml' 2>/dev/null || missing_py+=(pyyaml)
 
 if [ ${#missing_py[@]} -gt 0 ]; then
   echo "installing (pip): ${missing_py[*]}"
   if ! python3 -m pip install --quiet "${missing_py[@]}" 2>/dev/null; then
     # Debian's system Python refuses pip installs (PEP 668): use the packaged module instead.
-    missing+=(python3-jsonschema)
+    missing+=(python3-jsonschema python3-yaml)
   fi
 fi
 

@@ -39,6 +39,7 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--results")
     ap.add_argument("--inprocess", help="xml-bench executable: in-process rows timed like the peers (documents in memory)")
+    ap.add_argument("--only-inprocess", action="store_true", help="skip the passerelle CLI rows (needs --inprocess)")
     a = ap.parse_args()
 
     files = corpus_files(a.corpus)
@@ -69,6 +70,8 @@ def main():
             ("parse + model", "in-process --jobs 1", ip + ["--jobs", "1"], "peer-like"),
             ("parse + model", "in-process --jobs 2", ip + ["--jobs", "2"], "peer-like"),
         ]
+    if a.only_inprocess:
+        cases = [c for c in cases if c[3] is not None]
     rows = []
     for group, label, cmd, kind in cases:
         samples = []

@@ -5,9 +5,10 @@ import Foundation
 /// It decodes straight from the parser's buffer into one output buffer, so a multi-megabyte
 /// payload is never held as an intermediate string.
 ///
-/// Whole groups of four alphabet characters take a fast path (one table lookup each, three
-/// bytes written); white space, padding and errors go through a byte-at-a-time path that
-/// keeps the exact error offsets.
+/// Runs of alphabet characters take a fast path: eight characters at a time, each looked up in
+/// a table already shifted to its place in the group (so a group is four ORs), six bytes
+/// written with one store; then whole groups of four. White space, padding and errors go
+/// through a byte-at-a-time path that keeps the exact error offsets.
 enum Base64Decoder {
     enum Failure: Error, Equatable {
         /// An invalid byte at this offset of the payload text.
@@ -33,12 +34,33 @@ enum Base64Decoder {
         return UnsafePointer(table)
     }()
 
+    /// Flag set in ``shifted`` for any byte outside the alphabet (white space, padding, invalid).
+    private static let notAlphabet: UInt32 = 0x0100_0000
+
+    /// Four tables of 256 entries: entry `k * 256 + byte` is the byte's sextet shifted to
+    /// position `k` of a group of four (`value << (18 - 6k)`), or ``notAlphabet``.
+    nonisolated(unsafe) private static let shifted: UnsafePointer<UInt32> = {
+        let tables = UnsafeMutablePointer<UInt32>.allocate(capacity: 4 * 256)
+        for position in 0..<4 {
+            for byte in 0..<256 {
+                let value = table[byte]
+                tables[position * 256 + byte] = value < 64 ? UInt32(value) << UInt32(18 - 6 * position) : notAlphabet
+            }
+        }
+        return UnsafePointer(tables)
+    }()
+
     static func decode(_ input: UnsafeBufferPointer<UInt8>) -> Result<Data, Failure> {
         guard let source = input.baseAddress, !input.isEmpty else { return .success(Data()) }
         let length = input.count
-        let capacity = length / 4 * 3 + 3
+        // Two spare bytes for the 8-byte store of six decoded bytes.
+        let capacity = length / 4 * 3 + 3 + 8
         guard let output = malloc(capacity)?.assumingMemoryBound(to: UInt8.self) else { return .success(Data()) }
         let table = Self.table
+        let t0 = Self.shifted
+        let t1 = t0 + 256
+        let t2 = t0 + 512
+        let t3 = t0 + 768
         var written = 0
         var quad: UInt32 = 0
         var count = 0
@@ -46,8 +68,19 @@ enum Base64Decoder {
         var offset = 0
         var failure: Failure?
         decoding: while offset < length {
-            // Fast path: four alphabet characters at a quad boundary.
+            // Fast path: alphabet characters at a quad boundary, eight then four at a time.
             if count == 0, paddingSeen == 0 {
+                while offset + 8 <= length {
+                    let first = t0[Int(source[offset])] | t1[Int(source[offset + 1])] | t2[Int(source[offset + 2])]
+                        | t3[Int(source[offset + 3])]
+                    let second = t0[Int(source[offset + 4])] | t1[Int(source[offset + 5])] | t2[Int(source[offset + 6])]
+                        | t3[Int(source[offset + 7])]
+                    guard (first | second) & Self.notAlphabet == 0 else { break }
+                    let six = UInt64(first) << 40 | UInt64(second) << 16
+                    UnsafeMutableRawPointer(output + written).storeBytes(of: six.bigEndian, as: UInt64.self)
+                    written += 6
+                    offset += 8
+                }
                 while offset + 4 <= length {
                     let a = table[Int(source[offset])]
                     let b = table[Int(source[offset + 1])]

@@ -30,7 +30,7 @@ struct BodyReader {
         var entryCount = 0
         for entry in element.children("entry", in: v3) {
             entryCount += 1
-            collectAttachments(in: entry, templateID: nil, into: &attachments)
+            collectAttachments(in: entry, template: nil, into: &attachments)
         }
         return Section(
             templates: types.templates(of: element), identifier: types.documentIdentifier(element.child("id", in: v3)),
@@ -42,16 +42,21 @@ struct BodyReader {
     }
 
     /// Depth-first search of an entry for encapsulated data (`value`/`text` with
-    /// `representation="B64"` or a `mediaType`), remembering the nearest template.
-    private func collectAttachments(in element: XMLTree.Element, templateID: String?, into attachments: inout [Attachment]) {
-        let template = element.child("templateId", in: v3)?.attribute("root") ?? templateID
+    /// `representation="B64"` or a `mediaType`), remembering the nearest template. Names are
+    /// compared in place and the template's `root` is read only when an attachment is found.
+    private func collectAttachments(
+        in element: XMLTree.Element, template inherited: XMLTree.Element?, into attachments: inout [Attachment]
+    ) {
+        let own = element.child("templateId", in: v3)
+        let template = own.map { $0.hasAttribute("root") } == true ? own : inherited
         for child in element.children {
-            if child.namespaceURI == "urn:hl7-org:v3", child.localName == "value" || child.localName == "text",
-                child.attribute("representation") == "B64" || child.attribute("mediaType") != nil && child.localName == "value"
+            let isValue = child.is("value", in: v3)
+            if isValue || child.is("text", in: v3),
+                child.attributeEquals("representation", "B64") || isValue && child.hasAttribute("mediaType")
             {
-                attachments.append(attachment(child, templateID: template))
+                attachments.append(attachment(child, templateID: template?.attribute("root")))
             } else {
-                collectAttachments(in: child, templateID: template, into: &attachments)
+                collectAttachments(in: child, template: template, into: &attachments)
             }
         }
     }
@@ -65,10 +70,13 @@ struct BodyReader {
             location: element.location)
         let data: Data?
         if representation == "B64" {
-            data = element.withTextBytes { bytes -> Data? in
+            // Carriage returns are white space to the decoder; an error offset is counted in
+            // the text without them, as libxml2 hands the text over.
+            data = element.withTextBytesAllowingCarriageReturns { bytes, carriageReturns -> Data? in
                 switch Base64Decoder.decode(bytes) {
                 case .success(let decoded): return decoded
-                case .failure(.invalidCharacter(let offset)):
+                case .failure(.invalidCharacter(let rawOffset)):
+                    let offset = carriageReturns ? rawOffset - bytes[..<rawOffset].filter { $0 == 0x0D }.count : rawOffset
                     types.context.report(
                         .cdaBase64, .error, "the base64 content has an invalid character at offset \(offset)", at: element)
                 case .failure(.truncated):

@@ -4,16 +4,17 @@ import PasserelleXML
 /// table rows and `br` start new lines, table cells are separated by ` | `, runs of XML white
 /// space inside a line are collapsed to one space. Rendering never loses text content.
 ///
-/// It works on the UTF-8 bytes of the tree's text nodes, writing into one buffer.
+/// It works on the UTF-8 bytes of the tree's text nodes, writing into one buffer: runs of
+/// non-space bytes are copied whole, and the writer is a value (no per-access checks).
 enum NarrativeRenderer {
     static func render(_ element: XMLTree.Element) -> String? {
-        let writer = Writer()
+        var writer = Writer()
         writer.visit(element)
         writer.endLine()
         return writer.text
     }
 
-    private final class Writer {
+    private struct Writer {
         private var output: [UInt8] = []
         private var lineStart = 0
         private var pendingSpace = false
@@ -26,21 +27,27 @@ enum NarrativeRenderer {
             return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
         }
 
-        func append(_ bytes: UnsafeBufferPointer<UInt8>) {
-            for byte in bytes {
-                if XMLText.isWhiteSpace(byte) {
+        mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+            let count = bytes.count
+            var index = 0
+            while index < count {
+                if XMLText.isWhiteSpace(bytes[index]) {
                     pendingSpace = lineHasContent
+                    index += 1
                     continue
                 }
+                var end = index + 1
+                while end < count, !XMLText.isWhiteSpace(bytes[end]) { end += 1 }
                 if pendingSpace {
                     output.append(0x20)
                     pendingSpace = false
                 }
-                output.append(byte)
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<end]))
+                index = end
             }
         }
 
-        func endLine() {
+        mutating func endLine() {
             pendingSpace = false
             if lineHasContent {
                 output.append(0x0A)
@@ -48,7 +55,7 @@ enum NarrativeRenderer {
             }
         }
 
-        func visit(_ node: XMLTree.Element) {
+        mutating func visit(_ node: XMLTree.Element) {
             node.forEachContentBytes(
                 text: { self.append($0) },
                 element: { child in

@@ -135,14 +135,14 @@ public struct BatchMatcher: Sendable {
 
     /// Pairs that must never end in one cluster, kept for the clustering constraints.
     static func isConstraint(_ explanation: MatchExplanation, _ config: MatchConfiguration) -> Bool {
-        // A plain strict conflict (e.g. parent and child) is not a constraint: a third record cannot
-        // link both, since links need a real birth-date and given-name agreement. Twins can be
-        // bridged by a record without given name, so they are.
+        // A strict conflict is one too: two one-digit date typos (A–B, B–C) link a chain whose ends
+        // disagree on the birth date (A–C), and transitive closure must not override that (R13).
+        // Twins can be bridged by a record without given name, so they are constraints as well.
         explanation.score >= config.reviewThreshold && !explanation.flags.isDisjoint(with: hardFlags)
     }
 
     private static let hardFlags: Set<DecisionFlag> = [.differentINS, .sameAuthorityDifferentLocalIdentifier,
-        .fictitiousIdentity, .possibleTwins, .possibleCollision]
+        .fictitiousIdentity, .possibleTwins, .possibleCollision, .strictConflict]
 }
 
 /// Runs `body` over contiguous chunks of `0..<count` on all cores.

@@ -46,6 +46,19 @@ public struct ReviewItem: Sendable, Hashable, Codable {
     /// Open, accepted or rejected.
     public var state: State
 
+    /// Creates a review item (the store adapters open items outside ``PatientIndex``).
+    public init(
+        id: ReviewID, record: IdentityRecordID, candidatePatient: PatientID, candidateRecord: IdentityRecordID,
+        explanation: MatchExplanation, state: State
+    ) {
+        self.id = id
+        self.record = record
+        self.candidatePatient = candidatePatient
+        self.candidateRecord = candidateRecord
+        self.explanation = explanation
+        self.state = state
+    }
+
     /// Review state.
     public enum State: String, Sendable, Hashable, Codable {
         /// Waiting for a decision.

@@ -135,8 +135,12 @@ public struct PairMatcher: Sendable {
         }
         // R4: a real birth-date agreement (or an agreeing identifier) is required for a link.
         let identifierAgrees = vector[.ins] == .exact || (config.weakIdentifierScope == .personal && personalAgrees)
-        // Corroboration beyond name + date + sex: an identifier, the telephone, the street address,
-        // or a birthplace that is not a big city (its weight is term-frequency adjusted).
+        // Corroboration beyond the traits a homonym shares (R11, R13): an identifier, the telephone
+        // or the street address. The birthplace is an INS trait that homonyms born the same day
+        // share far more often than its random-pair frequency says (family names are regional,
+        // births concentrate in a region's maternity wards), so its term-frequency weight cannot
+        // rule a homonym out; it corroborates only above ``MatchConfiguration/corroboratingBirthplaceWeight``
+        // (never, by default).
         let placeWeight = scored.contributions.first { $0.trait == .birthplace && $0.level == .exact }?.weight ?? 0
         let sameArea = vector[.postcode] == .exact || vector[.city] == .exact
         let corroborated = identifierAgrees || vector[.phone] == .exact || vector[.address] == .exact

@@ -83,6 +83,9 @@ public struct DocumentResult: Sendable, Hashable {
     public var identity: IdentityOutcome?
     /// Diagnostics (errors that sent it to quarantine, warnings otherwise).
     public var diagnostics: [Diagnostic]
+    /// For `quarantined`: the same bytes were already in an open quarantine item, which is
+    /// reused (no new item).
+    public var alreadyQuarantined = false
 
     /// Creates a result.
     public init(source: String, name: String, sha256: String, size: Int, outcome: PipelineOutcome,
@@ -116,6 +119,8 @@ public struct PipelineSummary: Sendable, Hashable, Codable {
     public var conflicts = 0
     /// Sent to quarantine.
     public var quarantined = 0
+    /// Of `quarantined`: bytes already in an open quarantine item (no new item created).
+    public var alreadyQuarantined = 0
     /// Converted (`convert`).
     public var converted = 0
     /// Failed (`convert`, unreadable inputs).
@@ -151,7 +156,9 @@ public struct PipelineSummary: Sendable, Hashable, Codable {
         case .duplicate: duplicates += 1
         case .newVersion: newVersions += 1
         case .conflict: conflicts += 1
-        case .quarantined: quarantined += 1
+        case .quarantined:
+            quarantined += 1
+            if result.alreadyQuarantined { alreadyQuarantined += 1 }
         case .converted: converted += 1
         case .failed: failed += 1
         case .resumed: resumed += 1

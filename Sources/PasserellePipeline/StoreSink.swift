@@ -80,15 +80,20 @@ public struct StoreSink: DocumentSink {
 
     public func reject(_ rejection: Rejection) async throws -> DocumentResult {
         var outcome = PipelineOutcome.failed(reason: rejection.reason)
+        var repeated = false
         if quarantines {
-            let item = try await store.addQuarantine(
+            // The same rejected bytes already waiting in quarantine are not added twice.
+            let addition = try await store.addQuarantineOnce(
                 QuarantineInput(sourceName: rejection.name, original: rejection.bytes, reason: rejection.reason,
                     diagnostics: rejection.diagnostics, receivedAt: rejection.receivedAt),
                 actor: actor, journal: journalKey(rejection.source, rejection.sha256))
-            outcome = .quarantined(item: item.description, reason: rejection.reason)
+            outcome = .quarantined(item: addition.id.description, reason: rejection.reason)
+            repeated = addition.alreadyOpen
         }
-        return DocumentResult(source: rejection.source, name: rejection.name, sha256: rejection.sha256, size: rejection.bytes.count,
-            outcome: outcome, diagnostics: rejection.diagnostics)
+        var result = DocumentResult(source: rejection.source, name: rejection.name, sha256: rejection.sha256,
+            size: rejection.bytes.count, outcome: outcome, diagnostics: rejection.diagnostics)
+        result.alreadyQuarantined = repeated
+        return result
     }
 
     public func unreadable(source: String, reason: String) async throws -> DocumentResult {

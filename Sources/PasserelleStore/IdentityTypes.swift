@@ -14,7 +14,9 @@ public struct IdentityResolution: Sendable, Hashable {
         /// A new canonical patient.
         case new
         /// The identity record was already known (same facility OID + IPP, or the same record
-        /// without IPP): its patient is returned, nothing is re-matched.
+        /// without IPP) and its strict traits agree: its patient is returned (compatible changes
+        /// update the record, ``IdentityResolution/traitsUpdated``). A known IPP whose strict
+        /// traits contradict the stored ones is a ``review`` (possible collision), never `known`.
         case known
     }
 
@@ -30,6 +32,8 @@ public struct IdentityResolution: Sendable, Hashable {
     public var explanation: MatchExplanation?
     /// Normalization diagnostics (invalid INS, unreadable date...), trait-free.
     public var diagnostics: [Diagnostic]
+    /// A known record's traits were updated by compatible changes (a `recordUpdated` event).
+    public var traitsUpdated: Bool = false
 }
 
 /// A stored identity record.

@@ -85,6 +85,20 @@ public struct QuarantineInput: Sendable {
     }
 }
 
+/// The result of ``RecordStore/addQuarantineOnce(_:actor:journal:)``.
+public struct QuarantineAddition: Sendable, Hashable {
+    /// The item holding the bytes.
+    public var id: QuarantineID
+    /// The same bytes were already in an open item (`id`): nothing new was created.
+    public var alreadyOpen: Bool
+
+    /// Creates a result.
+    public init(id: QuarantineID, alreadyOpen: Bool) {
+        self.id = id
+        self.alreadyOpen = alreadyOpen
+    }
+}
+
 /// Quarantine state.
 public enum QuarantineState: String, Sendable, Hashable, Codable, CaseIterable {
     /// Waiting for a fix.

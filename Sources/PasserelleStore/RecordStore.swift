@@ -75,6 +75,10 @@ public protocol RecordStore: Sendable {
 
     /// Adds an input to the quarantine (with its journal entry when `journal` is given).
     func addQuarantine(_ input: QuarantineInput, actor: String, journal: JournalKey?) async throws -> QuarantineID
+    /// Adds an input to the quarantine unless the same bytes (SHA-256) are already there in an
+    /// open item: then no new item is created, the existing one is returned with
+    /// `alreadyOpen`, and the journal entry (when given) points at it.
+    func addQuarantineOnce(_ input: QuarantineInput, actor: String, journal: JournalKey?) async throws -> QuarantineAddition
     /// Items in a state (all when nil), oldest first.
     func quarantineItems(state: QuarantineState?) async throws -> [QuarantineItem]
     /// One item.
@@ -93,6 +97,17 @@ public protocol RecordStore: Sendable {
     /// Audit entries, newest first.
     func auditEntries(_ filter: AuditFilter) async throws -> [AuditEntry]
 
+    // MARK: API tokens (HTTP service)
+
+    /// Creates a token from the SHA-256 (lower-case hex) of its secret; names are unique.
+    func createToken(name: String, scope: TokenScope, secretSHA256: String, actor: String) async throws -> APIToken
+    /// The token whose secret hashes to `secretSHA256` (revoked ones too: check `isActive`).
+    func token(secretSHA256: String) async throws -> APIToken?
+    /// Every token, revoked ones included, by id.
+    func tokens() async throws -> [APIToken]
+    /// Revokes a token by name.
+    func revokeToken(name: String, actor: String) async throws
+
     // MARK: Ingest journal
 
     /// The journal entry of a source in a run.
@@ -104,6 +119,11 @@ public protocol RecordStore: Sendable {
 }
 
 extension RecordStore {
+    /// Default for stores without deduplication: always a new item.
+    public func addQuarantineOnce(_ input: QuarantineInput, actor: String, journal: JournalKey?) async throws -> QuarantineAddition {
+        QuarantineAddition(id: try await addQuarantine(input, actor: actor, journal: journal), alreadyOpen: false)
+    }
+
     /// Stores a document without a journal entry.
     public func storeDocument(_ incoming: IncomingDocument, actor: String) async throws -> DocumentIngestResult {
         try await storeDocument(incoming, actor: actor, journal: nil)

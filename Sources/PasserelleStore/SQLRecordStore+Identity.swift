@@ -36,10 +36,8 @@ extension SQLRecordStore {
     /// Resolves a record in `tx` (locks already taken) and persists the engine's events.
     func resolve(_ input: IdentityRecord, actor: String, reason: String, in tx: any SQLTransaction) async throws -> IdentityResolution {
         let natural = Self.naturalKey(input)
-        if let row = try await tx.row("SELECT id, patient_id FROM identity_records WHERE natural_key = ?", natural) {
-            return IdentityResolution(
-                identity: IdentityRecordID(rawValue: row[0].string ?? ""), patient: PatientID(rawValue: row[1].string ?? ""),
-                decision: .known, review: nil, explanation: nil, diagnostics: ComparableIdentity(input).diagnostics)
+        if let row = try await tx.row("SELECT id, patient_id, record_json FROM identity_records WHERE natural_key = ?", natural) {
+            return try await recheckKnown(input, row: row, natural: natural, actor: actor, reason: reason, in: tx)
         }
         var record = input
         record.id = IdentityRecordID(rawValue: "I\(try await tx.nextValue("identity"))")

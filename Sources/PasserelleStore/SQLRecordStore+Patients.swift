@@ -168,7 +168,7 @@ extension SQLRecordStore {
 
     /// The fields of a `ReviewItem` (whose memberwise initializer is internal to the engine): it
     /// is rebuilt through its `Codable` form.
-    private struct ReviewItemFields: Encodable {
+    struct ReviewItemFields: Encodable {
         var id: ReviewID
         var record: IdentityRecordID
         var candidatePatient: PatientID

@@ -3,9 +3,34 @@ internal import PasserelleModel
 
 extension SQLRecordStore {
     func addQuarantine(_ input: QuarantineInput, actor: String, journal: JournalKey?) async throws -> QuarantineID {
+        try await addQuarantine(input, actor: actor, journal: journal, deduplicate: false).id
+    }
+
+    func addQuarantineOnce(_ input: QuarantineInput, actor: String, journal: JournalKey?) async throws -> QuarantineAddition {
+        try await addQuarantine(input, actor: actor, journal: journal, deduplicate: true)
+    }
+
+    /// Adds an item; with `deduplicate`, bytes already in an open item reuse it (audited as
+    /// `quarantine.repeat`, journaled against it).
+    private func addQuarantine(_ input: QuarantineInput, actor: String, journal: JournalKey?, deduplicate: Bool) async throws
+        -> QuarantineAddition
+    {
         let sha = StoreCoding.sha256(input.original)
         let diagnostics = try StoreCoding.json(input.diagnostics)
         return try await driver.write { tx in
+            if deduplicate, let row = try await tx.row(
+                "SELECT id, size FROM quarantine WHERE sha256 = ? AND state = 'open' ORDER BY id", sha),
+                row[1].int == input.original.count
+            {
+                let id = QuarantineID(rawValue: row[0].int64 ?? 0)
+                try await self.audit(tx, actor: actor, action: "quarantine.repeat",
+                    target: AuditTarget(type: "quarantine", id: id.description), detail: "sha256=\(sha) already open")
+                if let journal {
+                    try await self.recordJournal(JournalEntry(key: journal, outcome: .quarantined, quarantine: id,
+                        detail: "already in quarantine: " + input.reason, recordedAt: self.configuration.clock()), in: tx)
+                }
+                return QuarantineAddition(id: id, alreadyOpen: true)
+            }
             let stamp = self.now()
             guard let id = try await tx.row("""
                 INSERT INTO quarantine (source_name, sha256, size, bytes, reason, diagnostics_json, received_at, state, updated_at)
@@ -19,7 +44,7 @@ extension SQLRecordStore {
                 try await self.recordJournal(JournalEntry(key: journal, outcome: .quarantined, quarantine: id,
                     detail: input.reason, recordedAt: self.configuration.clock()), in: tx)
             }
-            return id
+            return QuarantineAddition(id: id, alreadyOpen: false)
         }
     }
 

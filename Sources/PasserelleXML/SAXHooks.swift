@@ -51,15 +51,31 @@ enum SAXHooks {
     private static let startElement: startElementNsSAX2Func = {
         context, localName, prefix, uri, namespaceCount, namespaces, attributeCount, defaultedCount, attributes in
         guard let (parser, state) = ParseState.from(context), !state.stopped else { return }
-        let position = XMLNodeLocation.startOfCurrentTag(in: parser)
-        let location = SourceLocation(line: position.line, column: position.column)
-        state.lastElementLocation = location
+        // In compact trees of UTF-8 input, the start tag's position is saved as the offset of
+        // the parser's cursor in the input and computed only when asked (a diagnostic,
+        // `Element.location`); otherwise now.
+        var position = (line: 0, column: 0)
+        var tagEnd: Int32 = -1
+        if state.lazyLocations, let builder = state.builder, let input = parser.pointee.input, let cursor = input.pointee.cur,
+            let inputBase = input.pointee.base
+        {
+            tagEnd = builder.tagEndOffset(
+                cursor: cursor, inputBase: inputBase, candidate: ParseSource.offset(of: cursor, in: parser))
+        }
+        if tagEnd >= 0, let input = parser.pointee.input {
+            position = (Int(input.pointee.line), Int(input.pointee.col))
+            state.saveLastElement(tagEnd: tagEnd, line: position.line, column: position.column)
+        } else {
+            position = XMLNodeLocation.startOfCurrentTag(in: parser)
+            state.lastElementLocation = SourceLocation(line: position.line, column: position.column)
+        }
         state.depth += 1
         state.textRun = 0
         if state.depth > state.limits.maxDepth {
             state.stop(
                 parser, code: .xmlTooDeep,
-                message: "elements are nested deeper than the limit of \(state.limits.maxDepth) levels", location: location)
+                message: "elements are nested deeper than the limit of \(state.limits.maxDepth) levels",
+                location: state.lastElementLocation)
             return
         }
         if let attributes, attributeCount > 0 {
@@ -70,22 +86,23 @@ enum SAXHooks {
                     state.stop(
                         parser, code: .xmlAttributeTooLarge,
                         message: "an attribute value of \(size) bytes exceeds the limit of \(state.limits.maxAttributeBytes) bytes",
-                        location: location)
+                        location: state.lastElementLocation)
                     return
                 }
             }
         }
-        if let uri, xincludeNamespaces.contains(where: { xmlStrEqual(uri, $0.utf8Start) == 1 }) {
+        if let uri, xincludeNamespaces.contains(where: { XMLTree.sameName(uri, $0.utf8Start) }) {
             state.stop(
                 parser, code: .xmlXIncludeForbidden,
-                message: "XInclude elements are not processed: a document must be self-contained", location: location)
+                message: "XInclude elements are not processed: a document must be self-contained",
+                location: state.lastElementLocation)
             return
         }
         if let builder = state.builder {
             guard let localName else { return }
             builder.startElement(
                 name: localName, prefix: prefix, namespace: uri, attributes: attributes, attributeCount: Int(attributeCount),
-                line: position.line, column: position.column)
+                line: position.line, column: position.column, tagEnd: tagEnd)
             return
         }
         xmlSAX2StartElementNs(
@@ -117,7 +134,11 @@ enum SAXHooks {
             return
         }
         if let builder = state.builder {
-            if let characters { builder.characters(UnsafeBufferPointer(start: characters, count: Int(length))) }
+            if let characters {
+                builder.characters(
+                    UnsafeBufferPointer(start: characters, count: Int(length)),
+                    sourceOffset: ParseSource.offset(of: characters, in: parser))
+            }
             return
         }
         xmlSAX2Characters(context, characters, length)

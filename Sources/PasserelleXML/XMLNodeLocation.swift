@@ -28,8 +28,15 @@ enum XMLNodeLocation {
         guard let input = ctxt.pointee.input, let cur = input.pointee.cur, let base = input.pointee.base else {
             return (Int(ctxt.pointee.input?.pointee.line ?? 0), 1)
         }
-        let line = Int(input.pointee.line)
-        let column = Int(input.pointee.col)
+        return startOfTag(base: base, cursor: cur, line: Int(input.pointee.line), column: Int(input.pointee.col))
+    }
+
+    /// ``startOfCurrentTag(in:)`` from a saved parser position: the cursor at the end of the
+    /// start tag, its line and column, and the start of the buffer it points into. Compact
+    /// trees parsed in place save these and compute the start only when asked.
+    static func startOfTag(base: UnsafePointer<xmlChar>, cursor cur: UnsafePointer<xmlChar>, line: Int, column: Int)
+        -> (line: Int, column: Int)
+    {
         // One backward pass: find the `<`, counting characters (non-continuation bytes) and
         // newlines on the way; tags almost never span lines, so the column follows directly.
         var position = cur

@@ -69,16 +69,28 @@ public struct SafeXMLParser: Sendable {
         }
         LibXML2Setup.silenceCurrentThread()
         let compact = treeKind == .compact
+        // A compact tree keeps the input and refers to the text runs libxml2 hands over unchanged.
         let state = ParseState(
-            limits: limits, sourceName: sourceName, builder: compact ? CompactDocumentBuilder(expectedSize: bytes.count) : nil)
+            limits: limits, sourceName: sourceName,
+            builder: compact ? CompactDocumentBuilder(expectedSize: bytes.count, source: bytes) : nil,
+            lazyLocations: compact && ParseSource.isPlainUTF8(bytes))
         let unmanaged = Unmanaged.passRetained(state)
         defer { unmanaged.release() }
         var schemaDiagnostics: [Diagnostic] = []
         let document: xmlDocPtr? = bytes.withUnsafeBytes { buffer -> xmlDocPtr? in
-            guard let base = buffer.baseAddress,
-                let context = xmlCreateMemoryParserCtxt(base.assumingMemoryBound(to: CChar.self), Int32(buffer.count))
+            guard let base = buffer.baseAddress else { return nil }
+            // Compact parses stream the input to libxml2 in small chunks (its buffer stays a few
+            // KiB instead of a copy of the whole document); libxml2's DOM takes it in one piece.
+            let input = InputCursor(base: base.assumingMemoryBound(to: UInt8.self), count: buffer.count)
+            defer { input.deallocate() }
+            guard
+                let context = compact
+                    ? xmlCreateIOParserCtxt(nil, nil, InputCursor.read, nil, input.context, XML_CHAR_ENCODING_NONE)
+                    : xmlCreateMemoryParserCtxt(base.assumingMemoryBound(to: CChar.self), Int32(buffer.count))
             else { return nil }
             defer { xmlFreeParserCtxt(context) }
+            state.builder?.beginParse(base: base.assumingMemoryBound(to: UInt8.self), count: buffer.count)
+            defer { state.builder?.endParse() }
             xmlCtxtUseOptions(context, SafeXMLParser.options)
             context.pointee._private = unmanaged.toOpaque()
             SAXHooks.install(on: context, compact: compact)
@@ -130,6 +142,40 @@ public struct SafeXMLParser: Sendable {
     }
 }
 
+/// The read position of a compact parse in its input: libxml2 pulls the input through
+/// ``read`` as it needs it.
+struct InputCursor {
+    private struct Position {
+        let base: UnsafePointer<UInt8>
+        let count: Int
+        var offset = 0
+    }
+
+    /// The callback's context (owned: ``deallocate()`` frees it).
+    let context: UnsafeMutableRawPointer
+
+    init(base: UnsafePointer<UInt8>, count: Int) {
+        let position = UnsafeMutablePointer<Position>.allocate(capacity: 1)
+        position.initialize(to: Position(base: base, count: count))
+        context = UnsafeMutableRawPointer(position)
+    }
+
+    func deallocate() {
+        context.assumingMemoryBound(to: Position.self).deallocate()
+    }
+
+    /// Copies up to `length` of the next bytes into libxml2's buffer; 0 at the end.
+    static let read: xmlInputReadCallback = { context, buffer, length in
+        guard let context, let buffer, length > 0 else { return -1 }
+        let position = context.assumingMemoryBound(to: Position.self)
+        let count = min(Int(length), position.pointee.count - position.pointee.offset)
+        guard count > 0 else { return 0 }
+        UnsafeMutableRawPointer(buffer).copyMemory(from: position.pointee.base + position.pointee.offset, byteCount: count)
+        position.pointee.offset += count
+        return Int32(count)
+    }
+}
+
 /// Per-parse state, reachable from libxml2 callbacks through the context's `_private`.
 ///
 /// The counters read on every SAX event live behind a pointer: stored class properties would
@@ -140,6 +186,10 @@ final class ParseState {
         var textRun = 0
         var stopped = false
         var lastElementLocation = SourceLocation(line: 0, column: 0)
+        /// When `>= 0`: the most recent start tag's position was saved lazily, as this offset
+        /// of the parser's cursor in the input, `lastElementLocation` holding the cursor's line
+        /// and column.
+        var lastTagEnd = -1
     }
 
     let limits: XMLParserLimits
@@ -148,6 +198,9 @@ final class ParseState {
     var notWellFormed = false
     /// Set for compact parses: receives the element and text events.
     let builder: CompactDocumentBuilder?
+    /// Whether element positions may be saved as input offsets and computed when asked
+    /// (compact parses of input that libxml2 reads as UTF-8 without transcoding).
+    let lazyLocations: Bool
     private let counters: UnsafeMutablePointer<Counters>
 
     /// Current element depth.
@@ -167,14 +220,34 @@ final class ParseState {
     }
     /// Start of the most recent start tag (where streaming schema errors are reported).
     var lastElementLocation: SourceLocation {
-        get { counters.pointee.lastElementLocation }
-        set { counters.pointee.lastElementLocation = newValue }
+        get {
+            let saved = counters.pointee
+            guard saved.lastTagEnd >= 0, let source = builder?.sourceDuringParse, let base = source.baseAddress else {
+                return saved.lastElementLocation
+            }
+            let start = XMLNodeLocation.startOfTag(
+                base: base, cursor: base + saved.lastTagEnd, line: saved.lastElementLocation.line,
+                column: saved.lastElementLocation.column)
+            return SourceLocation(line: start.line, column: start.column)
+        }
+        set {
+            counters.pointee.lastElementLocation = newValue
+            counters.pointee.lastTagEnd = -1
+        }
     }
 
-    init(limits: XMLParserLimits, sourceName: String?, builder: CompactDocumentBuilder? = nil) {
+    /// Saves the most recent start tag's position as the parser's cursor (parsing in place);
+    /// ``lastElementLocation`` computes the tag's start from it when asked.
+    func saveLastElement(tagEnd: Int32, line: Int, column: Int) {
+        counters.pointee.lastElementLocation = SourceLocation(line: line, column: column)
+        counters.pointee.lastTagEnd = Int(tagEnd)
+    }
+
+    init(limits: XMLParserLimits, sourceName: String?, builder: CompactDocumentBuilder? = nil, lazyLocations: Bool = false) {
         self.limits = limits
         self.sourceName = sourceName
         self.builder = builder
+        self.lazyLocations = lazyLocations && builder != nil
         counters = .allocate(capacity: 1)
         counters.initialize(to: Counters())
     }

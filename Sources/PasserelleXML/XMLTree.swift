@@ -91,23 +91,44 @@ public final class XMLTree {
 
         /// Where the start tag begins.
         public var location: SourceLocation {
-            if let compactNode { return SourceLocation(line: Int(compactNode.line), column: Int(compactNode.column)) }
+            if let compact = tree.compact, let compactNode {
+                let start = compact.location(of: compactNode)
+                return SourceLocation(line: start.line, column: start.column)
+            }
             return XMLNodeLocation.read(from: node) ?? SourceLocation(line: 0, column: 0)
         }
 
         /// Whether the element has this local name and namespace (`nil` namespace = none).
         public func `is`(_ name: StaticString, in namespace: StaticString?) -> Bool {
-            guard xmlStrEqual(namePointer, name.utf8Start) == 1 else { return false }
+            if let compact = tree.compact { return compact.node(index, is: name.utf8Start, in: namespace?.utf8Start) }
+            guard XMLTree.sameName(namePointer, name.utf8Start) else { return false }
             switch (namespacePointer, namespace) {
             case (nil, nil): return true
-            case (let href?, let namespace?): return xmlStrEqual(href, namespace.utf8Start) == 1
+            case (let href?, let namespace?): return XMLTree.sameName(href, namespace.utf8Start)
             default: return false
             }
         }
 
         /// Whether the local name equals `name`, compared without creating a string.
         public func hasLocalName(_ name: StaticString) -> Bool {
-            xmlStrEqual(namePointer, name.utf8Start) == 1
+            XMLTree.sameName(namePointer, name.utf8Start)
+        }
+
+        /// Whether the element has an attribute without namespace of this name (no string is made).
+        public func hasAttribute(_ name: StaticString) -> Bool {
+            if let compact = tree.compact { return compact.attributeIndex(of: index, name: name.utf8Start, namespace: nil) != nil }
+            return xmlHasNsProp(node, name.utf8Start, nil) != nil
+        }
+
+        /// Whether the attribute without namespace `name` has exactly this value, compared as
+        /// UTF-8 bytes (no string is made for compact trees).
+        public func attributeEquals(_ name: StaticString, _ value: StaticString) -> Bool {
+            guard let compact = tree.compact else { return attribute(name) == value.description }
+            guard let position = compact.attributeIndex(of: index, name: name.utf8Start, namespace: nil) else { return false }
+            let attribute = compact.attributes[position]
+            return compact.withBytes(start: attribute.valueStart, count: attribute.valueLength) {
+                $0.elementsEqual(UnsafeBufferPointer(start: value.utf8Start, count: value.utf8CodeUnitCount))
+            }
         }
 
         /// The value of an attribute without namespace.
@@ -143,12 +164,29 @@ public final class XMLTree {
 
         /// The first child element with this name and namespace.
         public func child(_ name: StaticString, in namespace: StaticString?) -> Element? {
-            children.first { $0.is(name, in: namespace) }
+            if let compact = tree.compact {
+                var child = compact.nodes[Int(index)].firstChild
+                while child >= 0 {
+                    if compact.node(child, is: name.utf8Start, in: namespace?.utf8Start) { return Element(tree: tree, index: child) }
+                    child = compact.nodes[Int(child)].nextSibling
+                }
+                return nil
+            }
+            return children.first { $0.is(name, in: namespace) }
         }
 
         /// Every child element with this name and namespace.
         public func children(_ name: StaticString, in namespace: StaticString?) -> [Element] {
-            children.filter { $0.is(name, in: namespace) }
+            if let compact = tree.compact {
+                var found: [Element] = []
+                var child = compact.nodes[Int(index)].firstChild
+                while child >= 0 {
+                    if compact.node(child, is: name.utf8Start, in: namespace?.utf8Start) { found.append(Element(tree: tree, index: child)) }
+                    child = compact.nodes[Int(child)].nextSibling
+                }
+                return found
+            }
+            return children.filter { $0.is(name, in: namespace) }
         }
 
         /// Follows a path of child names in one namespace; the first match at each step.
@@ -201,8 +239,7 @@ public final class XMLTree {
             if let compact = tree.compact, let compactNode {
                 let first = compactNode.firstChild
                 if first >= 0, first == compactNode.lastChild, !compact.nodes[Int(first)].isElement {
-                    let text = compact.nodes[Int(first)]
-                    return try compact.withBytes(start: text.start, count: text.count, body)
+                    return try compact.withText(of: compact.nodes[Int(first)], body)
                 }
                 if first < 0 { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
                 var bytes: [UInt8] = []
@@ -220,6 +257,23 @@ public final class XMLTree {
             return try body(UnsafeBufferPointer(start: content, count: Int(xmlStrlen(content))))
         }
 
+        /// Like ``withTextBytes(_:)``, for readers that skip XML white space anyway (base64
+        /// payloads): when the text is kept as a range of the input whose CRLF line ends libxml2
+        /// normalized to LF, `body` gets the range as is, carriage returns included, and `true`
+        /// (each such carriage return directly precedes a line feed; the text is the bytes
+        /// without them). Otherwise `body` gets the text and `false`.
+        public func withTextBytesAllowingCarriageReturns<Result>(
+            _ body: (UnsafeBufferPointer<UInt8>, Bool) throws -> Result
+        ) rethrows -> Result {
+            if let compact = tree.compact, let compactNode {
+                let first = compactNode.firstChild
+                if first >= 0, first == compactNode.lastChild, !compact.nodes[Int(first)].isElement {
+                    return try compact.withRawText(of: compact.nodes[Int(first)], body)
+                }
+            }
+            return try withTextBytes { try body($0, false) }
+        }
+
         /// Visits the element's content in document order: text runs and child elements.
         public func forEachContent(text: (String) -> Void, element: (Element) -> Void) {
             forEachContentBytes(text: { text(String(decoding: $0, as: UTF8.self)) }, element: element)
@@ -235,7 +289,7 @@ public final class XMLTree {
                     if current.isElement {
                         element(Element(tree: tree, index: child))
                     } else {
-                        compact.withBytes(start: current.start, count: current.count, text)
+                        compact.withText(of: current, text)
                     }
                     child = current.nextSibling
                 }
@@ -305,6 +359,15 @@ public final class XMLTree {
         }
 
         public func makeIterator() -> Iterator { Iterator(tree: tree, cursor: first, index: firstIndex) }
+    }
+}
+
+extension XMLTree {
+    /// Whether two NUL-terminated names are equal; the first byte is compared inline, which
+    /// settles most mismatches without a call into libxml2.
+    @inline(__always)
+    static func sameName(_ left: UnsafePointer<xmlChar>, _ right: UnsafePointer<xmlChar>) -> Bool {
+        left == right || (left.pointee == right.pointee && xmlStrEqual(left, right) == 1)
     }
 }
 

@@ -179,7 +179,7 @@ final class IngestProgress {
         for result in results where result.outcome.isError {
             errors += 1
             clearLine()
-            printError("\(result.name): \(Self.describe(result.outcome))")
+            printError("\(result.name): \(result.alreadyQuarantined ? "already " : "")\(Self.describe(result.outcome))")
         }
         if Date().timeIntervalSince(lastDraw) >= interval { draw() }
     }
@@ -244,7 +244,8 @@ enum SummaryRendering {
         } else {
             rows = [
                 ("stored", summary.stored), ("duplicates", summary.duplicates), ("new versions", summary.newVersions),
-                ("conflicts", summary.conflicts), ("quarantined", summary.quarantined), ("unreadable", summary.failed),
+                ("conflicts", summary.conflicts), ("quarantined", summary.quarantined),
+                ("  already in quarantine", summary.alreadyQuarantined), ("unreadable", summary.failed),
                 ("already done (resumed)", summary.resumed),
             ]
         }
@@ -261,7 +262,8 @@ enum SummaryRendering {
         var object: [String: Any] = [
             "inputs": summary.inputs, "bytes": summary.bytes, "documents": summary.documents, "stored": summary.stored,
             "duplicates": summary.duplicates, "newVersions": summary.newVersions, "conflicts": summary.conflicts,
-            "quarantined": summary.quarantined, "converted": summary.converted, "failed": summary.failed,
+            "quarantined": summary.quarantined, "alreadyQuarantined": summary.alreadyQuarantined,
+            "converted": summary.converted, "failed": summary.failed,
             "resumed": summary.resumed, "seconds": summary.seconds, "documentsPerSecond": summary.documentsPerSecond,
             "megabytesPerSecond": summary.megabytesPerSecond,
             "patients": [

@@ -15,12 +15,14 @@ struct Passerelle: AsyncParsableCommand {
               passerelle inspect document.xml
               passerelle match patients.csv --output links.csv
               passerelle profile check my-export-profile.json
+              passerelle ingest archive.zip --store postgres://gateway@db/passerelle
+              passerelle serve --config passerelle.yaml
             """,
         version: version,
         subcommands: [
             ValidateCommand.self, InspectCommand.self, MatchCommand.self, ProfileCommand.self, IngestCommand.self,
             ConvertCommand.self, QuarantineCommand.self, PatientsCommand.self, DocumentsCommand.self, ReviewCommand.self,
-            AuditCommand.self,
+            AuditCommand.self, ServeCommand.self, TokensCommand.self,
         ])
 
     /// Runs the command line. Usage errors exit with status 2 (the documented contract for

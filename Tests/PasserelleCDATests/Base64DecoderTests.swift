@@ -43,4 +43,20 @@ import Testing
         #expect(try decode("").get().isEmpty)
         #expect(try decode(" \n ").get().isEmpty)
     }
+
+    /// Every position of the eight- and four-character fast paths: an invalid byte, padding
+    /// or white space there must give the same result as the byte-at-a-time definition.
+    @Test func fastPathsKeepExactOffsetsAndWhiteSpace() throws {
+        let payload = Data((0..<48).map { UInt8(truncatingIfNeeded: $0 * 37 + 11) })
+        let text = Array(payload.base64EncodedString().utf8)  // 64 characters, no padding
+        for position in 0..<text.count {
+            var broken = text
+            broken[position] = UInt8(ascii: "*")
+            let result = broken.withUnsafeBufferPointer { Base64Decoder.decode($0) }
+            #expect(result == .failure(.invalidCharacter(offset: position)))
+            var spaced = text
+            spaced.insert(UInt8(ascii: "\n"), at: position)
+            #expect(try spaced.withUnsafeBufferPointer { Base64Decoder.decode($0) }.get() == payload)
+        }
+    }
 }

@@ -56,15 +56,17 @@ enum IngestSamples {
 @Suite("passerelle ingest and quarantine")
 struct IngestCommandTests {
     @Test("ingesting twice: the second run is all duplicates, nothing stored twice")
-    func idempotence() throws {
+    func idempotence() throws { try Self.idempotenceCase(.sqlite) }
+    static func idempotenceCase(_ backend: CLIStoreBackend) throws {
         let directory = try TemporaryDirectory()
+        let location = backend.freshLocation()
         for index in 1...4 { try directory.write("in/d\(index).xml", IngestSamples.document("d\(index)", patient: index)) }
-        let first = try CLI.run(["ingest", "in", "--store", "s.sqlite", "--format", "json", "--rules", "none"], in: directory.url)
+        let first = try CLI.run(["ingest", "in", "--store", location, "--format", "json", "--rules", "none"], in: directory.url)
         #expect(first.status == 0, "\(first.stderr)")
         let summary = try IngestSamples.json(first)
         #expect(summary["stored"] as? Int == 4)
         #expect((summary["patients"] as? [String: Any])?["created"] as? Int == 4)
-        let second = try CLI.run(["ingest", "in", "--store", "s.sqlite", "--format", "json", "--rules", "none"], in: directory.url)
+        let second = try CLI.run(["ingest", "in", "--store", location, "--format", "json", "--rules", "none"], in: directory.url)
         #expect(second.status == 0, "\(second.stderr)")
         let again = try IngestSamples.json(second)
         #expect(again["duplicates"] as? Int == 4)
@@ -93,23 +95,25 @@ struct IngestCommandTests {
     }
 
     @Test("a zip archive is read entry by entry; a broken entry is quarantined and can be listed and shown")
-    func zipAndQuarantine() throws {
+    func zipAndQuarantine() throws { try Self.zipAndQuarantineCase(.sqlite) }
+    static func zipAndQuarantineCase(_ backend: CLIStoreBackend) throws {
         let directory = try TemporaryDirectory()
+        let location = backend.freshLocation()
         try IngestSamples.zip(
             [("docs/z1.xml", IngestSamples.document("z1")), ("docs/z2.xml", IngestSamples.document("z2", patient: 2)),
              ("docs/broken.xml", Data("<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><id".utf8)), ("README.txt", Data("skip me".utf8))],
             to: directory.url.appendingPathComponent("batch.zip"))
-        let result = try CLI.run(["ingest", "batch.zip", "--store", "s.sqlite", "--format", "json", "--rules", "none"], in: directory.url)
+        let result = try CLI.run(["ingest", "batch.zip", "--store", location, "--format", "json", "--rules", "none"], in: directory.url)
         #expect(result.status == 1)
         let summary = try IngestSamples.json(result)
         #expect(summary["stored"] as? Int == 2)
         #expect(summary["quarantined"] as? Int == 1)
         #expect(summary["inputs"] as? Int == 3)
-        let list = try CLI.run(["quarantine", "list", "--store", "s.sqlite", "--format", "json"], in: directory.url)
+        let list = try CLI.run(["quarantine", "list", "--store", location, "--format", "json"], in: directory.url)
         let items = try #require(try JSONSerialization.jsonObject(with: list.stdout) as? [[String: Any]])
         #expect(items.count == 1)
         #expect(items.first?["source"] as? String == "batch.zip!docs/broken.xml")
-        let show = try CLI.run(["quarantine", "show", "1", "--store", "s.sqlite"], in: directory.url)
+        let show = try CLI.run(["quarantine", "show", "1", "--store", location], in: directory.url)
         #expect(show.status == 0)
         #expect(show.stdoutText.contains("XML-"))
     }
@@ -143,8 +147,11 @@ struct IngestCommandTests {
     }
 
     @Test("kill -9 in the middle, rerun: the same documents and hashes as a clean run")
-    func crashAndResume() async throws {
+    func crashAndResume() async throws { try await Self.crashAndResumeCase(.sqlite) }
+    static func crashAndResumeCase(_ backend: CLIStoreBackend) async throws {
         let directory = try TemporaryDirectory()
+        let crashStore = backend.freshLocation("crash.sqlite")
+        let cleanStore = backend.freshLocation("clean.sqlite")
         let count = 400
         var expected: [String: String] = [:]
         for index in 0..<count {
@@ -156,7 +163,7 @@ struct IngestCommandTests {
         let binary = try #require(CLI.binary)
         let process = Process()
         process.executableURL = binary
-        process.arguments = ["ingest", "in", "--store", "crash.sqlite", "--rules", "none", "--jobs", "2"]
+        process.arguments = ["ingest", "in", "--store", crashStore, "--rules", "none", "--jobs", "2"]
         process.currentDirectoryURL = directory.url
         var environment = ProcessInfo.processInfo.environment
         environment["PASSERELLE_PROGRESS_SECONDS"] = "0"
@@ -169,15 +176,15 @@ struct IngestCommandTests {
         try process.run()
         process.waitUntilExit()
         #expect(process.terminationReason == .uncaughtSignal, "the run finished before it could be killed")
-        let resumed = try CLI.run(["ingest", "in", "--store", "crash.sqlite", "--rules", "none", "--format", "json"], in: directory.url)
+        let resumed = try CLI.run(["ingest", "in", "--store", crashStore, "--rules", "none", "--format", "json"], in: directory.url)
         #expect(resumed.status == 0, "\(resumed.stderr)")
         let resumedSummary = try IngestSamples.json(resumed)
         #expect((resumedSummary["resumed"] as? Int ?? 0) > 0)
         #expect(resumedSummary["duplicates"] as? Int == 0)
-        let clean = try CLI.run(["ingest", "in", "--store", "clean.sqlite", "--rules", "none"], in: directory.url)
+        let clean = try CLI.run(["ingest", "in", "--store", cleanStore, "--rules", "none"], in: directory.url)
         #expect(clean.status == 0)
-        for name in ["crash.sqlite", "clean.sqlite"] {
-            let store = try await openStore(directory.url.appendingPathComponent(name).path)
+        for name in [crashStore, cleanStore] {
+            let store = try await openStore(backend.openable(name, in: directory.url))
             let statistics = try await store.statistics()
             #expect(statistics.documents == count, "\(name)")
             var found: [String: String] = [:]
@@ -187,17 +194,28 @@ struct IngestCommandTests {
             #expect(found == expected, "\(name)")
             try await store.close()
         }
-        let crashPatients = try await patientsCount(directory.url.appendingPathComponent("crash.sqlite"))
-        let cleanPatients = try await patientsCount(directory.url.appendingPathComponent("clean.sqlite"))
+        let crashPatients = try await patientsCount(backend.openable(crashStore, in: directory.url))
+        let cleanPatients = try await patientsCount(backend.openable(cleanStore, in: directory.url))
         #expect(crashPatients == cleanPatients)
     }
 
-    private func patientsCount(_ url: URL) async throws -> Int {
-        let store = try await openStore(url.path)
+    private static func patientsCount(_ location: String) async throws -> Int {
+        let store = try await openStore(location)
         let count = try await store.statistics().patients
         try await store.close()
         return count
     }
 
-    private func sha256(_ data: Data) -> String { Hashing.sha256Hex(data) }
+    private static func sha256(_ data: Data) -> String { Hashing.sha256Hex(data) }
+}
+
+@Suite("passerelle ingest on PostgreSQL",
+    .enabled(if: CLIStoreBackend.postgresURL != nil, "PASSERELLE_TEST_POSTGRES_URL is not set: run through scripts/with-postgres.sh"))
+struct PostgresIngestCommandTests {
+    @Test("ingesting twice: the second run is all duplicates, nothing stored twice")
+    func idempotence() throws { try IngestCommandTests.idempotenceCase(.postgres) }
+    @Test("a zip archive is read entry by entry; a broken entry is quarantined and can be listed and shown")
+    func zipAndQuarantine() throws { try IngestCommandTests.zipAndQuarantineCase(.postgres) }
+    @Test("kill -9 in the middle, rerun: the same documents and hashes as a clean run")
+    func crashAndResume() async throws { try await IngestCommandTests.crashAndResumeCase(.postgres) }
 }

@@ -8,23 +8,27 @@ struct QueryStore {
     static let claireINS = "285076912345623"
 
     let directory: TemporaryDirectory
+    /// The `--store` value: a SQLite file in `directory`, or a PostgreSQL schema of its own.
+    let location: String
 
-    /// The fixture patient's documents: one letter and a replacement pair (the other files of
-    /// `cda/valid` reuse the same document id and IPP for other patients, on purpose).
+    /// The fixture patient's documents: one letter and a replacement pair (IPP000123).
     static let claireFiles = ["cda/valid/ldl-ses-complete.xml", "cda/valid/replacement-v1.xml", "cda/valid/replacement-v2.xml"]
 
     /// Ingests the fixture files or folders (relative to `Fixtures/`) into `s.sqlite`.
-    init(_ folders: [String] = QueryStore.claireFiles) throws {
+    init(_ folders: [String] = QueryStore.claireFiles, backend: CLIStoreBackend = .sqlite) throws {
         directory = try TemporaryDirectory()
+        location = backend.freshLocation()
         let paths = folders.map { TestPaths.fixture($0).path }
-        let ingest = try CLI.run(["ingest"] + paths + ["--store", "s.sqlite", "--actor", "ingest-test"], in: directory.url)
+        let ingest = try CLI.run(["ingest"] + paths + ["--store", location, "--actor", "ingest-test"], in: directory.url)
         #expect(ingest.status == 0, "ingest: \(ingest.stderr)")
-        #expect(FileManager.default.fileExists(atPath: directory.url.appendingPathComponent("s.sqlite").path))
+        if backend == .sqlite {
+            #expect(FileManager.default.fileExists(atPath: directory.url.appendingPathComponent("s.sqlite").path))
+        }
     }
 
     /// Runs a query command against the store, JSON output, as `actor`.
     func run(_ arguments: [String], actor: String? = "tester", format: String = "json") throws -> CLIResult {
-        var full = arguments + ["--store", "s.sqlite", "--format", format]
+        var full = arguments + ["--store", location, "--format", format]
         if let actor { full += ["--actor", actor] }
         return try CLI.run(full, in: directory.url)
     }
@@ -52,8 +56,9 @@ struct QueryStore {
 @Suite("passerelle patients, review, documents, audit")
 struct QueryCommandTests {
     @Test("search finds the fixture patient by INS, by traits and by IPP; the table shows no INS")
-    func search() throws {
-        let store = try QueryStore()
+    func search() throws { try Self.searchCase(.sqlite) }
+    static func searchCase(_ backend: CLIStoreBackend) throws {
+        let store = try QueryStore(backend: backend)
         let patient = try store.clairePatient()
         let byTraits = try #require(try store.json(
             ["patients", "search", "--family", "fictive-essai", "--given", "Claire", "--birth-date", "1985-07-14"]) as? [[String: Any]])
@@ -75,8 +80,9 @@ struct QueryCommandTests {
     }
 
     @Test("show lists the identities, both versions of the replaced document and the link history")
-    func show() throws {
-        let store = try QueryStore()
+    func show() throws { try Self.showCase(.sqlite) }
+    static func showCase(_ backend: CLIStoreBackend) throws {
+        let store = try QueryStore(backend: backend)
         let detail = try store.patient(try store.clairePatient())
         let identities = try #require(detail["identities"] as? [[String: Any]])
         #expect(identities.contains { $0["ins"] as? String == QueryStore.claireINS })
@@ -93,8 +99,9 @@ struct QueryCommandTests {
     }
 
     @Test("documents get writes the original bytes exactly, to stdout and to --output")
-    func documentsGet() throws {
-        let store = try QueryStore()
+    func documentsGet() throws { try Self.documentsGetCase(.sqlite) }
+    static func documentsGetCase(_ backend: CLIStoreBackend) throws {
+        let store = try QueryStore(backend: backend)
         let patient = try store.clairePatient()
         let listed = try #require(try store.json(["documents", "list", "--patient", patient]) as? [[String: Any]])
         let v2 = try #require(listed.first { ($0["documentKey"] as? String)?.hasSuffix("REPL-2025-V2") == true })
@@ -132,8 +139,9 @@ struct QueryCommandTests {
     }
 
     @Test("merge then unmerge changes the patient's identities; both events are in the history")
-    func mergeAndUnmerge() throws {
-        let store = try QueryStore(QueryStore.claireFiles + ["cda/review"])
+    func mergeAndUnmerge() throws { try Self.mergeAndUnmergeCase(.sqlite) }
+    static func mergeAndUnmergeCase(_ backend: CLIStoreBackend) throws {
+        let store = try QueryStore(QueryStore.claireFiles + ["cda/review"], backend: backend)
         let claire = try store.clairePatient()
         let others = try #require(try store.json(["patients", "search", "--family", "REVUE-TEST"]) as? [[String: Any]])
         let other = try #require(others.first?["id"] as? String)
@@ -170,8 +178,9 @@ struct QueryCommandTests {
     }
 
     @Test("two near-identical identities without INS from two facilities open a review item; show explains it; accept links")
-    func reviewAccept() throws {
-        let store = try QueryStore(["cda/review"])
+    func reviewAccept() throws { try Self.reviewAcceptCase(.sqlite) }
+    static func reviewAcceptCase(_ backend: CLIStoreBackend) throws {
+        let store = try QueryStore(["cda/review"], backend: backend)
         let item = try Self.openReview(store)
         let id = try #require(item["id"] as? String)
         let candidate = try #require(item["candidatePatient"] as? String)
@@ -202,8 +211,9 @@ struct QueryCommandTests {
     }
 
     @Test("review reject keeps the identities apart")
-    func reviewReject() throws {
-        let store = try QueryStore(["cda/review"])
+    func reviewReject() throws { try Self.reviewRejectCase(.sqlite) }
+    static func reviewRejectCase(_ backend: CLIStoreBackend) throws {
+        let store = try QueryStore(["cda/review"], backend: backend)
         let item = try Self.openReview(store)
         let id = try #require(item["id"] as? String)
         let candidate = try #require(item["candidatePatient"] as? String)
@@ -267,4 +277,21 @@ struct QueryCommandTests {
         #expect(unreachable.stderr.contains("127.0.0.1"))
         #expect(!unreachable.stderr.contains("s3cretpw"))
     }
+}
+
+@Suite("passerelle patients, review, documents on PostgreSQL",
+    .enabled(if: CLIStoreBackend.postgresURL != nil, "PASSERELLE_TEST_POSTGRES_URL is not set: run through scripts/with-postgres.sh"))
+struct PostgresQueryCommandTests {
+    @Test("search finds the fixture patient by INS, by traits and by IPP; the table shows no INS")
+    func search() throws { try QueryCommandTests.searchCase(.postgres) }
+    @Test("show lists the identities, both versions of the replaced document and the link history")
+    func show() throws { try QueryCommandTests.showCase(.postgres) }
+    @Test("documents get writes the original bytes exactly, to stdout and to --output")
+    func documentsGet() throws { try QueryCommandTests.documentsGetCase(.postgres) }
+    @Test("merge then unmerge changes the patient's identities; both events are in the history")
+    func mergeAndUnmerge() throws { try QueryCommandTests.mergeAndUnmergeCase(.postgres) }
+    @Test("two near-identical identities without INS from two facilities open a review item; show explains it; accept links")
+    func reviewAccept() throws { try QueryCommandTests.reviewAcceptCase(.postgres) }
+    @Test("review reject keeps the identities apart")
+    func reviewReject() throws { try QueryCommandTests.reviewRejectCase(.postgres) }
 }

@@ -13,13 +13,15 @@ struct DelimitedScannerTests {
             var position = 0
             while position < buffer.count {
                 guard case .record(let span) = scanner.scan(buffer, from: position, atEnd: true, fields: &fields) else { return }
-                let columns = DelimitedColumns(
-                    buffer: buffer, fields: fields, recordStart: span.start, recordNumber: 1, line: 1,
-                    decoder: TextDecoder(.utf8), escape: escape, quote: 0x22)
-                result.append((0..<columns.count).map { index in
-                    if case .text(let value, _) = columns.text(at: index) { return value }
-                    return "<undecodable>"
-                })
+                fields.withUnsafeBufferPointer { fields in
+                    let columns = DelimitedColumns(
+                        buffer: buffer, fields: fields, recordStart: span.start, recordNumber: 1, line: 1,
+                        decoder: TextDecoder(.utf8), escape: escape, quote: 0x22)
+                    result.append((0..<columns.count).map { index in
+                        if case .text(let value, _) = columns.text(at: index) { return value }
+                        return "<undecodable>"
+                    })
+                }
                 position = span.next
             }
         }

@@ -4,13 +4,14 @@ import Testing
 
 @Suite("Batch matching (identity CSV, dedupe, link, training)")
 struct BatchTests {
-    /// Invented French identities: one person in three spellings (r1–r3), her twin sister (r4),
+    /// Invented French identities: one person in three spellings (r1–r3; r1 and r2 share her mobile
+    /// phone, r2 and r3 her new address), her twin sister (r4),
     /// her father sharing the first given name pattern (r5, r6 = same father elsewhere), a spouse
     /// (r7), and a fictitious test identity identical to r1 (r8).
     static let french = """
         rec_id,source,local_id,ins,ins_oid,birth_family_name,used_family_name,given_names,birth_date,sex,birthplace_code,address,postcode,city,phone,status,attributes
         r1,1.2.3.1,IPP1,,,DUPONT,,Camille Marie,07/05/1985,F,75056,12 rue des Lilas,75011,Paris,0612345678,PROV,
-        r2,1.2.3.2,X9,,,DUPONT,MARTIN,Camille,1985-05-07,F,75056,3 place de l'Église,44000,Nantes,,PROV,
+        r2,1.2.3.2,X9,,,DUPONT,MARTIN,Camille,1985-05-07,F,75056,3 place de l'Église,44000,Nantes,06 12 34 56 78,PROV,
         r3,1.2.3.3,Z1,,,"Dupont épouse Martin",,CAMILLE,1985-07-05,F,,3 pl de l Eglise,44000,NANTES,,PROV,
         r4,1.2.3.1,IPP2,,,DUPONT,,Juliette,07/05/1985,F,75056,12 rue des Lilas,75011,Paris,0612345678,PROV,
         r5,1.2.3.1,IPP3,,,DUPONT,,Camille,02/03/1958,M,75056,12 rue des Lilas,75011,Paris,0612345678,PROV,

@@ -52,19 +52,25 @@ struct MatcherTests {
         #expect(result.decision != .link)
     }
 
-    @Test("The same person with a typo, a phonetic variant and a moved address links")
+    @Test("The same person with a typo, a phonetic variant and a moved address links (same mobile phone)")
     func samePersonVariants() {
-        let a = Fixtures.record("A", family: "LEFEBVRE", given: "Stéphane", sex: "M")
+        let a = Fixtures.record("A", family: "LEFEBVRE", given: "Stéphane", sex: "M", phone: "0612345678")
         let b = Fixtures.record("B", family: "LEFEVRE", given: "Stephane", sex: "M", address: "4 place du Marché",
-            postcode: "92100", city: "Boulogne")
+            postcode: "92100", city: "Boulogne", phone: "06 12 34 56 78")
         #expect(decide(a, b).decision == .link)
+        // Without the phone nothing beyond the INS traits agrees: a homonym look, sent to review.
+        var c = b
+        c.phone = nil
+        let uncorroborated = decide(a, c)
+        #expect(uncorroborated.decision == .review)
+        #expect(uncorroborated.flags == [.uncorroborated])
     }
 
     @Test("R2: a married woman under her used name and her birth name links")
     func marriedWoman() {
-        let young = Fixtures.record("A", family: "DUPONT", given: "Claire Marie", postcode: "75011")
+        let young = Fixtures.record("A", family: "DUPONT", given: "Claire Marie", postcode: "75011", phone: "0611223344")
         let married = Fixtures.record("B", family: "MARTIN née DUPONT", given: "Claire", address: "9 rue Haute",
-            postcode: "44000", city: "Nantes")
+            postcode: "44000", city: "Nantes", phone: "0611223344")
         let result = decide(young, married)
         #expect(result.decision == .link, "\(result)")
     }
@@ -160,7 +166,7 @@ struct MatcherTests {
     @Test("Each decision band follows the thresholds")
     func bands() {
         let a = Fixtures.record("A")
-        let b = Fixtures.record("B", address: nil, postcode: nil, city: nil)
+        let b = Fixtures.record("B", address: "12 rue des Lilas", postcode: nil, city: nil)
         let score = decide(a, b).score
         func decision(link: Double, review: Double) -> MatchDecision {
             let configuration = MatchConfiguration(linkThreshold: link, reviewThreshold: review)

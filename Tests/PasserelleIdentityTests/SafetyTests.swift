@@ -15,6 +15,39 @@ struct SafetyTests {
         #expect(result.flags.contains(.uncorroborated))
     }
 
+    @Test("R11/R13: homonyms sharing all five INS traits (birthplace included) are not linked without other evidence")
+    func homonymsSameBirthplace() {
+        // The 100k French benchmark's false links: same birth name, given-name list, birth date, sex
+        // and birthplace commune, living elsewhere, no INS, phone or shared address.
+        let a = Fixtures.record("A", family: "BLANCHARD", given: "Bernard Julien Antoine", birth: "1945-01-21", sex: "M",
+            place: "49007", address: "82 rue de la Paix", postcode: "31000", city: "Toulouse")
+        let b = Fixtures.record("B", family: "Blanchard", given: "BERNARD JULIEN ANTOINE", birth: "21/01/1945", sex: "M",
+            place: "49007", address: "43 rue de la République", postcode: "75015", city: "Paris")
+        let result = Fixtures.matcher.evaluate(ComparableIdentity(a), ComparableIdentity(b))
+        let birthplace = result.contributions.first { $0.trait == .birthplace }
+        #expect(birthplace?.level == .exact)
+        #expect((birthplace?.weight ?? 0) > 0, "the birthplace still adds its weight to the score")
+        #expect(result.score >= Fixtures.matcher.configuration.linkThreshold, "the score alone would link")
+        #expect(result.decision == .review)
+        #expect(result.flags.contains(.uncorroborated))
+        // In a batch, the two stay in separate clusters and no link pair is written.
+        let batch = BatchMatcher(matcher: Fixtures.matcher).dedupe([a, b].map(ComparableIdentity.init))
+        #expect(batch.clusters[0] != batch.clusters[1])
+        #expect(!batch.pairs.contains { $0.explanation.decision == .link })
+        // Evidence a homonym does not share (the same telephone) does corroborate.
+        var c = b
+        c.phone = "0241000000"
+        var d = a
+        d.phone = "02 41 00 00 00"
+        #expect(Fixtures.matcher.evaluate(ComparableIdentity(d), ComparableIdentity(c)).decision == .link)
+        // The setting that let a birthplace corroborate on its own (3.5 bits until 2026-11-23) is
+        // honoured when a deployment sets it, and is what linked these homonyms.
+        var permissive = MatchConfiguration()
+        permissive.corroboratingBirthplaceWeight = 3.5
+        let linked = PairMatcher(configuration: permissive).evaluate(ComparableIdentity(a), ComparableIdentity(b))
+        #expect(linked.decision == .link)
+    }
+
     @Test("R2/R13: twins where one's first name is the other's second name are possible twins, not a link")
     func twinsTokenOverlap() {
         let a = Fixtures.record("A", given: "Frédéric Noël", sex: "M")
@@ -22,6 +55,24 @@ struct SafetyTests {
         let result = Fixtures.matcher.evaluate(ComparableIdentity(a), ComparableIdentity(b))
         #expect(result.decision != .link)
         #expect(result.flags.contains(.possibleTwins))
+    }
+
+    @Test("R13: two links cannot chain two records whose birth dates disagree into one cluster")
+    func strictConflictChain() {
+        // A–B and B–C are one-digit date typos (links); A and C differ in two digits: a strict
+        // conflict that transitive closure must not override.
+        let a = Fixtures.record("A", given: "Lucie", birth: "1980-05-17", phone: "0612345678")
+        let b = Fixtures.record("B", given: "Lucie", birth: "1980-05-18", phone: "0612345678")
+        let c = Fixtures.record("C", given: "Lucie", birth: "1980-06-18", phone: "0612345678")
+        let ids = [a, b, c].map(ComparableIdentity.init)
+        let matcher = Fixtures.matcher
+        #expect(matcher.evaluate(ids[0], ids[1]).decision == .link)
+        #expect(matcher.evaluate(ids[1], ids[2]).decision == .link)
+        let ac = matcher.evaluate(ids[0], ids[2])
+        #expect(ac.flags.contains(.strictConflict) && ac.decision != .link)
+        let result = BatchMatcher(matcher: matcher).dedupe(ids)
+        #expect(result.clusters[0] != result.clusters[2])
+        #expect(result.clusters[1] == result.clusters[0] || result.clusters[1] == result.clusters[2])
     }
 
     @Test("R13: a record without given name cannot bridge two twins into one cluster")

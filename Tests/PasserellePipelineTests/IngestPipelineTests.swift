@@ -4,13 +4,13 @@ import PasserellePipeline
 import PasserelleStore
 import PasserelleTestSupport
 import Testing
+import ZIPFoundation
 
-@Suite("Ingest pipeline into SQLite")
-struct IngestPipelineTests {
-    @Test("the same document twice: stored, then a duplicate that changes nothing")
-    func idempotence() async throws {
+/// The pipeline cases, run against each store adapter by the suites below.
+enum PipelineCases {
+    static func idempotence(_ backend: TestBackend) async throws {
         let scratch = try ScratchDirectory()
-        let store = try await scratch.store()
+        let store = try await scratch.store(backend)
         let pipeline = IngestPipeline(configuration: .wellFormed, sink: StoreSink(store: store, actor: "test", run: nil))
         let bytes = TestCDA.document(id: "d1")
         let first = try await pipeline.process(Envelope(sourceName: "a.xml", bytes: bytes))
@@ -24,10 +24,9 @@ struct IngestPipelineTests {
         try await store.close()
     }
 
-    @Test("a new version of a set supersedes the previous one")
-    func versioning() async throws {
+    static func versioning(_ backend: TestBackend) async throws {
         let scratch = try ScratchDirectory()
-        let store = try await scratch.store()
+        let store = try await scratch.store(backend)
         let pipeline = IngestPipeline(configuration: .wellFormed, sink: StoreSink(store: store, actor: "test", run: nil))
         let v1 = try await pipeline.process(Envelope(sourceName: "v1.xml", bytes: TestCDA.document(id: "v1", setID: "S", version: 1)))
         let v2 = try await pipeline.process(Envelope(sourceName: "v2.xml", bytes: TestCDA.document(id: "v2", setID: "S", version: 2)))
@@ -43,10 +42,9 @@ struct IngestPipelineTests {
         try await store.close()
     }
 
-    @Test("same id, other bytes: a conflict, and the stored bytes are untouched")
-    func conflict() async throws {
+    static func conflict(_ backend: TestBackend) async throws {
         let scratch = try ScratchDirectory()
-        let store = try await scratch.store()
+        let store = try await scratch.store(backend)
         let pipeline = IngestPipeline(configuration: .wellFormed, sink: StoreSink(store: store, actor: "test", run: nil))
         let original = TestCDA.document(id: "c1", note: "first")
         let changed = TestCDA.document(id: "c1", note: "second")
@@ -62,14 +60,13 @@ struct IngestPipelineTests {
         try await store.close()
     }
 
-    @Test("a broken document goes to quarantine with its bytes and reasons; the run goes on")
-    func quarantine() async throws {
+    static func quarantine(_ backend: TestBackend) async throws {
         let scratch = try ScratchDirectory()
         try scratch.write("in/1-good.xml", TestCDA.document(id: "g1"))
         try scratch.write("in/2-bad.xml", TestCDA.truncated)
         try scratch.write("in/3-good.xml", TestCDA.document(id: "g2", ipp: "IPP-2", family: "DURAND", given: "Paul", birth: "19700101"))
         try scratch.write("in/notes.md", Data("not an input".utf8))
-        let store = try await scratch.store()
+        let store = try await scratch.store(backend)
         let pipeline = IngestPipeline(configuration: .wellFormed, sink: StoreSink(store: store, actor: "test", run: "r-1"))
         let inputs = InputSource(paths: [scratch.url.appendingPathComponent("in").path], extensions: ["xml"])
         let summary = try await pipeline.run(inputs)
@@ -86,13 +83,25 @@ struct IngestPipelineTests {
         #expect(try await store.quarantineBytes(item.id) == TestCDA.truncated)
         let journal = try await store.journalEntries(run: "r-1")
         #expect(journal.map(\.outcome).sorted { $0.rawValue < $1.rawValue } == [.quarantined, .stored, .stored])
+        #expect(summary.alreadyQuarantined == 0)
+        // The same broken bytes in a later run: reported, but no second quarantine item.
+        try scratch.write("in/4-bad-again.xml", TestCDA.truncated)
+        let laterInputs = InputSource(paths: [scratch.url.appendingPathComponent("in").path], extensions: ["xml"])
+        let later = try await IngestPipeline(configuration: .wellFormed, sink: StoreSink(store: store, actor: "test", run: "r-2"))
+            .run(laterInputs)
+        #expect(later.quarantined == 2)
+        #expect(later.alreadyQuarantined == 2)
+        #expect(later.duplicates == 2)
+        #expect(try await store.quarantineItems(state: nil).map(\.id) == [item.id])
+        let repeated = try await store.journalEntries(run: "r-2").filter { $0.outcome == .quarantined }
+        #expect(repeated.count == 2)
+        #expect(repeated.allSatisfy { $0.quarantine == item.id })
         try await store.close()
     }
 
-    @Test("retry of a quarantined document without quarantining again, then marked retried")
-    func retry() async throws {
+    static func retry(_ backend: TestBackend) async throws {
         let scratch = try ScratchDirectory()
-        let store = try await scratch.store()
+        let store = try await scratch.store(backend)
         // A French document failing the CI-SIS rules is quarantined with rules on...
         let strict = PipelineConfiguration(validator: .init(rules: .ciSIS), jobs: 1)
         let bytes = TestCDA.document(id: "r1")
@@ -116,12 +125,11 @@ struct IngestPipelineTests {
         try await store.close()
     }
 
-    @Test("a resumed run skips what its journal holds; a finished run is followed by a new one")
-    func resume() async throws {
+    static func resume(_ backend: TestBackend) async throws {
         let scratch = try ScratchDirectory()
         try scratch.write("in/a.xml", TestCDA.document(id: "a"))
         try scratch.write("in/b.xml", TestCDA.document(id: "b"))
-        let store = try await scratch.store()
+        let store = try await scratch.store(backend)
         let run = try await StoreSink.openRun(store: store, base: "test")
         #expect(run == "test-1")
         let sink = StoreSink(store: store, actor: "test", run: run)
@@ -143,10 +151,9 @@ struct IngestPipelineTests {
         try await store.close()
     }
 
-    @Test("an HPRIM Santé file with two patients gives two documents, journaled per part")
-    func multiDocumentInput() async throws {
+    static func multiDocumentInput(_ backend: TestBackend) async throws {
         let scratch = try ScratchDirectory()
-        let store = try await scratch.store()
+        let store = try await scratch.store(backend)
         let hprim = try Data(contentsOf: TestFixtures.url("hprim/sante-two-patients.hpr"))
         let sink = StoreSink(store: store, actor: "test", run: "m-1")
         let pipeline = IngestPipeline(configuration: .wellFormed, sink: sink)
@@ -157,6 +164,41 @@ struct IngestPipelineTests {
         #expect(results.allSatisfy { $0.source.hasPrefix("lab.hpr#records ") })
         let again = try await pipeline.process(Envelope(sourceName: "lab.hpr", bytes: hprim))
         #expect(again.map(\.outcome) == [.resumed(previous: "skipped")])
+        try await store.close()
+    }
+
+    static func zipArchive(_ backend: TestBackend) async throws {
+        let scratch = try ScratchDirectory()
+        let archiveURL = scratch.url.appendingPathComponent("batch.zip")
+        let entries: [(String, Data)] = [
+            ("docs/z1.xml", TestCDA.document(id: "z1")),
+            ("docs/z2.xml", TestCDA.document(id: "z2", ipp: "IPP-2", family: "DURAND", given: "Paul", birth: "19700101")),
+            ("docs/broken.xml", TestCDA.truncated), ("README.txt", Data("not an input".utf8)),
+        ]
+        let archive = try Archive(url: archiveURL, accessMode: .create)
+        for (name, data) in entries {
+            try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
+                data.subdata(in: Int(position)..<Int(position) + size)
+            }
+        }
+        let store = try await scratch.store(backend)
+        let sink = StoreSink(store: store, actor: "test", run: "z-1")
+        let inputs = InputSource(paths: [archiveURL.path], extensions: ["xml"])
+        let summary = try await IngestPipeline(configuration: .wellFormed, sink: sink).run(inputs)
+        #expect(summary.inputs == 3)
+        #expect(summary.stored == 2)
+        #expect(summary.quarantined == 1)
+        let item = try #require(try await store.quarantineItems(state: .open).first)
+        #expect(item.sourceName == archiveURL.path + "!docs/broken.xml")
+        #expect(try await store.quarantineBytes(item.id) == TestCDA.truncated)
+        let z1 = try #require(try await store.document(key: "1.2.3.4.5^z1"))
+        #expect(try await store.originalBytes(z1.id) == entries[0].1)
+        #expect(z1.sha256 == Hashing.sha256Hex(entries[0].1))
+        // The same run again (as after an interruption): everything is resumed from the journal.
+        let again = try await IngestPipeline(configuration: .wellFormed, sink: sink).run(inputs)
+        #expect(again.resumed == 3)
+        #expect(try await store.statistics().documents == 2)
+        #expect(try await store.quarantineItems(state: nil).count == 1)
         try await store.close()
     }
 }

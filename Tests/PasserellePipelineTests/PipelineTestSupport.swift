@@ -27,6 +27,37 @@ final class ScratchDirectory: @unchecked Sendable {
     func store(_ name: String = "store.sqlite") async throws -> any RecordStore {
         try await openStore(url.appendingPathComponent(name).path)
     }
+
+    /// A fresh store of `backend`: a SQLite file in this directory, or a PostgreSQL schema of
+    /// its own (`t_<random>`) on the test server, so that parallel tests never share data.
+    func store(_ backend: TestBackend) async throws -> any RecordStore {
+        try await openStore(try backend.freshLocation(in: url))
+    }
+}
+
+/// The store adapter a pipeline case runs against. The PostgreSQL suites need
+/// `PASSERELLE_TEST_POSTGRES_URL` (set by `scripts/with-postgres.sh`) and are skipped by name
+/// without it.
+enum TestBackend: String, Sendable, CaseIterable {
+    case sqlite
+    case postgres
+
+    /// The test server's URL, when there is one.
+    static var postgresURL: String? {
+        ProcessInfo.processInfo.environment["PASSERELLE_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// A location string for a new, empty store.
+    func freshLocation(in directory: URL) throws -> String {
+        switch self {
+        case .sqlite:
+            return directory.appendingPathComponent("store-\(UUID().uuidString.prefix(8)).sqlite").path
+        case .postgres:
+            guard let base = Self.postgresURL else { throw StoreError.invalidInput("PASSERELLE_TEST_POSTGRES_URL is not set") }
+            let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+            return base + (base.contains("?") ? "&" : "?") + "schema=\(schema)"
+        }
+    }
 }
 
 /// CDA documents written by the tests (no dependency on fixtures).

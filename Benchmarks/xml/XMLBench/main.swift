@@ -3,7 +3,8 @@
 // schema set and the CI-SIS header rules) REPEAT times on JOBS threads. Prints one JSON line
 // with documents/s and MB/s of the timed section, like the peers in ../shared/bench/xml.
 //
-// Usage: xml-bench CORPUS_DIR [--repeat N] [--jobs J] [--schema XSD] [--rules none|ci-sis|auto] [--dom]
+// Usage: xml-bench CORPUS_DIR [--repeat N] [--jobs J] [--schema XSD] [--rules none|ci-sis|auto] [--dom] [--verbose]
+// --verbose prints the diagnostics of the documents that fail (standard error).
 // --dom reads through libxml2's DOM and validates the tree after the parse (the slower path,
 // kept for comparison with the default compact tree and streaming validation).
 import Foundation
@@ -19,6 +20,7 @@ struct Options: Sendable {
     var schema: String?
     var rules = RuleSelection.none
     var dom = false
+    var verbose = false
 
     init(_ arguments: [String]) {
         var iterator = arguments.makeIterator()
@@ -29,6 +31,7 @@ struct Options: Sendable {
             case "--schema": schema = iterator.next()
             case "--rules": rules = RuleSelection(rawValue: iterator.next() ?? "") ?? rules
             case "--dom": dom = true
+            case "--verbose": verbose = true
             default: corpus = argument
             }
         }
@@ -71,7 +74,13 @@ struct Run: Sendable {
     }
 
     func passes(_ bytes: Data, sourceName: String) -> Bool {
-        guard options.dom else { return validator.validate(bytes, sourceName: sourceName).passed }
+        guard options.dom else {
+            let report = validator.validate(bytes, sourceName: sourceName)
+            if options.verbose, !report.passed {
+                FileHandle.standardError.write(Data(report.diagnostics.map { "\($0)\n" }.joined().utf8))
+            }
+            return report.passed
+        }
         // The DOM path: parse into libxml2's tree, validate the tree afterwards, then the rules.
         let parsed = domReader.read(bytes, sourceName: sourceName)
         var diagnostics = parsed.diagnostics

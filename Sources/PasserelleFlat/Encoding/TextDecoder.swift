@@ -45,51 +45,87 @@ public struct TextDecoder: Sendable {
 
     /// Decodes `bytes`. Returns `nil` text when a byte is undecodable; a `.c1Control` issue
     /// comes with the decoded text.
+    ///
+    /// Single-byte encodings take two passes over the bytes, both skipping ASCII runs eight bytes
+    /// at a time: the first finds the exact UTF-8 length (and the first issue), the second writes
+    /// the string once, runs of ASCII copied as they are, other bytes through the 256-entry table.
     public func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> (text: String?, issue: DecodeIssue?) {
-        if Self.isASCII(bytes) { return (String(decoding: bytes, as: UTF8.self), nil) }
+        let count = bytes.count
+        guard let base = bytes.baseAddress, count > 0 else { return ("", nil) }
+        let prefix = Self.asciiRunEnd(base, from: 0, to: count)
+        if prefix == count { return (String(decoding: bytes, as: UTF8.self), nil) }
         guard let table else {
-            if let offset = UTF8Validator.firstInvalidOffset(bytes) {
-                return (nil, DecodeIssue(kind: .undecodable, byteOffset: offset, byte: bytes[offset]))
+            if let offset = UTF8Validator.firstInvalidOffset(UnsafeBufferPointer(rebasing: bytes[prefix...])) {
+                return (nil, DecodeIssue(kind: .undecodable, byteOffset: prefix + offset, byte: bytes[prefix + offset]))
             }
             return (String(decoding: bytes, as: UTF8.self), nil)
         }
-        // One pass: every byte is looked up once, ASCII bytes are copied as they are, and the
-        // first undefined byte stops the copy (the text is then discarded).
-        var issue: DecodeIssue?
-        var undecodable = false
-        let checkC1 = table.hasC1Controls
-        let text = table.utf8.withUnsafeBufferPointer { utf8 in
-            table.utf8Length.withUnsafeBufferPointer { lengths in
-                String(unsafeUninitializedCapacity: bytes.count * 3) { buffer in
-                    var out = 0
-                    for offset in 0..<bytes.count {
-                        let byte = bytes[offset]
-                        if byte < 0x80 {
-                            buffer[out] = byte
-                            out += 1
-                            continue
-                        }
-                        let length = Int(lengths[Int(byte)])
-                        if length == 0 {
-                            undecodable = true
-                            issue = DecodeIssue(kind: .undecodable, byteOffset: offset, byte: byte)
-                            return 0
-                        }
-                        if checkC1, issue == nil, byte <= 0x9F {
-                            issue = DecodeIssue(kind: .c1Control, byteOffset: offset, byte: byte)
-                        }
-                        let base = Int(byte) &* 4
-                        buffer[out] = utf8[base]
-                        if length > 1 { buffer[out + 1] = utf8[base + 1] }
-                        if length > 2 { buffer[out + 2] = utf8[base + 2] }
-                        out += length
-                    }
-                    return out
+        return table.packed.withUnsafeBufferPointer { packed in
+            // Pass 1: exact length, first undecodable byte, first C1 control.
+            var length = prefix
+            var issue: DecodeIssue?
+            var offset = prefix
+            while offset < count {
+                let byte = base[offset]
+                if byte < 0x80 {
+                    let end = Self.asciiRunEnd(base, from: offset + 1, to: count)
+                    length += end - offset
+                    offset = end
+                    continue
                 }
+                let entry = packed[Int(byte)]
+                let size = Int(entry >> 24)
+                if size == 0 { return (nil, DecodeIssue(kind: .undecodable, byteOffset: offset, byte: byte)) }
+                if issue == nil, table.hasC1Controls, byte <= 0x9F {
+                    issue = DecodeIssue(kind: .c1Control, byteOffset: offset, byte: byte)
+                }
+                length += size
+                offset += 1
             }
+            // Pass 2: write.
+            // Written into a temporary buffer (on the stack when small), then copied into the string.
+            let text = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { out -> String in
+                guard let target = out.baseAddress else { return "" }
+                var written = 0
+                var offset = 0
+                while offset < count {
+                    let byte = base[offset]
+                    if byte < 0x80 {
+                        let end = Self.asciiRunEnd(base, from: offset + 1, to: count)
+                        (target + written).update(from: base + offset, count: end - offset)
+                        written += end - offset
+                        offset = end
+                        continue
+                    }
+                    let entry = packed[Int(byte)]
+                    target[written] = UInt8(truncatingIfNeeded: entry)
+                    target[written + 1] = UInt8(truncatingIfNeeded: entry >> 8)
+                    if entry >> 24 == 3 {
+                        target[written + 2] = UInt8(truncatingIfNeeded: entry >> 16)
+                        written += 3
+                    } else {
+                        written += 2
+                    }
+                    offset += 1
+                }
+                return String(decoding: UnsafeBufferPointer(start: target, count: written), as: UTF8.self)
+            }
+            return (text, issue)
         }
-        if undecodable { return (nil, issue) }
-        return (text, issue)
+    }
+
+    /// End of the run of ASCII bytes (< 0x80) starting at `start`, at most `end`; eight bytes per step.
+    @inline(__always)
+    static func asciiRunEnd(_ base: UnsafePointer<UInt8>, from start: Int, to end: Int) -> Int {
+        var index = start
+        let raw = UnsafeRawPointer(base)
+        while index + 8 <= end {
+            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080
+            if word != 0 { return index + word.trailingZeroBitCount / 8 }
+            index += 8
+        }
+        while index < end, base[index] < 0x80 { index += 1 }
+        return index
     }
 
     /// Decodes an array of bytes (convenience for small inputs).
@@ -105,12 +141,20 @@ public struct TextDecoder: Sendable {
                 DecodeIssue(kind: .undecodable, byteOffset: $0, byte: bytes[$0])
             }
         }
+        guard let base = bytes.baseAddress else { return nil }
         var c1: DecodeIssue?
-        for (offset, byte) in bytes.enumerated() {
+        var offset = 0
+        while offset < bytes.count {
+            let byte = base[offset]
+            if byte < 0x80 {
+                offset = Self.asciiRunEnd(base, from: offset + 1, to: bytes.count)
+                continue
+            }
             if table.utf8Length[Int(byte)] == 0 { return DecodeIssue(kind: .undecodable, byteOffset: offset, byte: byte) }
-            if c1 == nil, table.hasC1Controls, byte >= 0x80, byte <= 0x9F {
+            if c1 == nil, table.hasC1Controls, byte <= 0x9F {
                 c1 = DecodeIssue(kind: .c1Control, byteOffset: offset, byte: byte)
             }
+            offset += 1
         }
         return c1
     }

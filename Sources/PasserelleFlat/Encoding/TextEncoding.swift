@@ -39,6 +39,8 @@ struct SingleByteTable: Sendable {
     let utf8: [UInt8]
     /// UTF-8 length of each byte's character (0 when undefined).
     let utf8Length: [UInt8]
+    /// Per byte: its UTF-8 bytes in bits 0–23 (first byte lowest), its UTF-8 length in bits 24–31.
+    let packed: [UInt32]
     /// Whether 0x80–0x9F decode to C1 control characters (ISO-8859-1/-15).
     let hasC1Controls: Bool
 
@@ -56,6 +58,10 @@ struct SingleByteTable: Sendable {
         }
         self.utf8 = utf8
         self.utf8Length = lengths
+        packed = (0..<256).map { byte in
+            UInt32(utf8[byte * 4]) | UInt32(utf8[byte * 4 + 1]) << 8 | UInt32(utf8[byte * 4 + 2]) << 16
+                | UInt32(lengths[byte]) << 24
+        }
     }
 
     /// ISO-8859-1: every byte is the scalar of the same value.

@@ -49,9 +49,12 @@ struct DelimitedScanner: Sendable {
     let quote: UInt8?
     let escape: EscapeStyle
     let lineEnding: LineEnding
-    /// Bytes that end a run of plain field content (delimiter, quote, CR, LF, backslash), as a
-    /// 256-bit set: the scanner skips everything else without branching on each byte.
-    private let special: (UInt64, UInt64, UInt64, UInt64)
+    /// Bytes that end a run of plain unquoted content (delimiter, terminator byte, quote,
+    /// backslash when it escapes), each repeated in the eight bytes of a word: the scanner skips
+    /// everything else eight bytes at a time (unused slots repeat the delimiter).
+    private let plainStops: (UInt64, UInt64, UInt64, UInt64)
+    /// The same for quoted content (quote, line break byte, backslash when it escapes).
+    private let quotedStops: (UInt64, UInt64, UInt64, UInt64)
 
     private static let lf: UInt8 = 0x0A
     private static let cr: UInt8 = 0x0D
@@ -62,23 +65,45 @@ struct DelimitedScanner: Sendable {
         quote = layout.quote
         escape = layout.escape
         self.lineEnding = lineEnding
-        var words: [UInt64] = [0, 0, 0, 0]
-        for byte in [layout.delimiter, layout.quote, Self.lf, Self.cr, Self.backslash].compactMap({ $0 }) {
-            words[Int(byte >> 6)] |= 1 << UInt64(byte & 63)
-        }
-        special = (words[0], words[1], words[2], words[3])
+        let breakByte = lineEnding == .cr ? Self.cr : Self.lf
+        let escapeByte = layout.escape == .backslash ? Self.backslash : layout.delimiter
+        plainStops = (
+            Self.repeated(layout.delimiter), Self.repeated(breakByte), Self.repeated(layout.quote ?? layout.delimiter),
+            Self.repeated(escapeByte))
+        let quote = layout.quote ?? layout.delimiter
+        quotedStops = (
+            Self.repeated(quote), Self.repeated(breakByte), Self.repeated(layout.escape == .backslash ? Self.backslash : quote),
+            Self.repeated(quote))
     }
 
+    private static func repeated(_ byte: UInt8) -> UInt64 { UInt64(byte) &* 0x0101_0101_0101_0101 }
+
+    /// First index in `start..<end` whose byte is one of the four repeated in `stops` (or `end`).
+    /// Word-at-a-time: a byte equal to a stop becomes zero after XOR, and the classic
+    /// `(x - 0x01…) & ~x & 0x80…` test flags it; the lowest flag is always a true match.
     @inline(__always)
-    private func isSpecial(_ byte: UInt8) -> Bool {
-        let word: UInt64
-        switch byte >> 6 {
-        case 0: word = special.0
-        case 1: word = special.1
-        case 2: word = special.2
-        default: word = special.3
+    static func firstStop(
+        _ base: UnsafePointer<UInt8>, from start: Int, to end: Int, _ stops: (UInt64, UInt64, UInt64, UInt64)
+    ) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let raw = UnsafeRawPointer(base)
+        var index = start
+        while index + 8 <= end {
+            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            let a = word ^ stops.0, b = word ^ stops.1, c = word ^ stops.2, d = word ^ stops.3
+            let flags = (((a &- ones) & ~a) | ((b &- ones) & ~b) | ((c &- ones) & ~c) | ((d &- ones) & ~d)) & highs
+            if flags != 0 { return index + flags.trailingZeroBitCount >> 3 }
+            index += 8
         }
-        return (word >> UInt64(byte & 63)) & 1 != 0
+        let s0 = UInt8(truncatingIfNeeded: stops.0), s1 = UInt8(truncatingIfNeeded: stops.1)
+        let s2 = UInt8(truncatingIfNeeded: stops.2), s3 = UInt8(truncatingIfNeeded: stops.3)
+        while index < end {
+            let byte = base[index]
+            if byte == s0 || byte == s1 || byte == s2 || byte == s3 { return index }
+            index += 1
+        }
+        return end
     }
 
     /// Scans the record starting at `start`. `atEnd` tells that no more input will come.
@@ -164,8 +189,7 @@ struct DelimitedScanner: Sendable {
                 index += 2
                 if index > count { index = count }
             } else {
-                index += 1
-                while index < count, !isSpecial(buffer[index]) { index += 1 }
+                index = Self.firstStop(buffer.baseAddress!, from: index + 1, to: count, plainStops)
             }
         }
     }
@@ -184,6 +208,8 @@ struct DelimitedScanner: Sendable {
         var hasEscapes = false
         var localBreaks = 0
         while index < count {
+            index = Self.firstStop(buffer.baseAddress!, from: index, to: count, quotedStops)
+            guard index < count else { break }
             let byte = buffer[index]
             if byte == quote {
                 if escape == .doubled, index + 1 < count, buffer[index + 1] == quote {

@@ -24,6 +24,20 @@ struct DocumentBuilder: Sendable {
     private let authorRoot: String
     private let resultSystem: String?
     private let numericResults: Bool
+    /// An empty document, copied as the start of each document.
+    let emptyDocument = ClinicalDocument()
+    private let emptyPatient = Patient()
+    /// Indices (in `fields`) of the mappings whose target is a patient field.
+    private let patientFields: [Int]
+    /// Whether a result field is mapped.
+    private let hasResults: Bool
+    /// Kinds of the INS and local identifiers (their roots are fixed by the profile).
+    private let insKind: IdentifierKind
+    private let localKind: IdentifierKind
+    /// How many identifiers, family and given name parts a patient can get (array capacities).
+    private let identifierSlots: Int
+    private let familySlots: Int
+    private let givenSlots: Int
 
     init(fields: [CompiledField], facilityOID: String?, sourceName: String, receivedAt: Date) {
         self.fields = fields
@@ -51,6 +65,15 @@ struct DocumentBuilder: Sendable {
         authorRoot = mapping(.authorID)?.oid ?? IdentifierKind.OID.professional
         resultSystem = mapping(.resultCode)?.codeSystem
         numericResults = mapping(.resultValue)?.numeric ?? false
+        hasResults = [FieldTarget.resultCode, .resultLabel, .resultValue].contains { first[$0.ordinal] >= 0 }
+        // Any non-nil extension classifies the same way: only the root matters then.
+        insKind = IdentifierKind.forPatient(root: insRoot, extension: "")
+        localKind = IdentifierKind.forPatient(root: localRoot, extension: "")
+        func count(_ targets: [FieldTarget]) -> Int { targets.filter { first[$0.ordinal] >= 0 }.count }
+        patientFields = fields.indices.filter { fields[$0].mapping.target.rawValue.hasPrefix("patient.") }
+        identifierSlots = count([.patientINS, .patientLocalID])
+        familySlots = count([.patientBirthFamilyName, .patientUsedFamilyName])
+        givenSlots = count([.patientFirstBirthGivenName, .patientBirthGivenNames, .patientUsedGivenName])
     }
 
     private let patientTargets = FieldTarget.allCases.filter { $0.rawValue.hasPrefix("patient.") }
@@ -86,14 +109,35 @@ struct DocumentBuilder: Sendable {
     /// The document for `rows` (non-empty), with provenance over `bytes`.
     func build(_ rows: [MappedRow], size: Int, sha256: String) -> ClinicalDocument {
         var document = ClinicalDocument()
-        fill(&document, rows, size: size, sha256: sha256)
+        var cache = PatientCache()
+        fill(&document, rows, size: size, sha256: sha256, patientCache: &cache)
         return document
     }
 
+    /// The patient built for the previous row, reused when the next row has the same patient
+    /// values (exports list a patient's consultations one after the other): the documents then
+    /// share the patient's arrays instead of allocating them again.
+    struct PatientCache {
+        var row: MappedRow?
+        var patient: Patient?
+    }
+
     /// Fills an empty document in place (no copy of the document: see `FlatDocument.init(building:)`).
-    func fill(_ document: inout ClinicalDocument, _ rows: [MappedRow], size: Int, sha256: String) {
-        let head = rows[0]
-        document.patient = patient(head)
+    func fill<Rows: RandomAccessCollection<MappedRow>>(
+        _ document: inout ClinicalDocument, _ rows: Rows, size: Int, sha256: String, patientCache cache: inout PatientCache
+    ) {
+        let head = rows[rows.startIndex]
+        if let previous = cache.row, samePatient(previous, head) {
+            document.patient = cache.patient
+        } else {
+            if hasPatient(head) {
+                // Built in place inside the document (no copy of the 500-byte patient).
+                document.patient = emptyPatient
+                fillPatient(&document.patient!, head)
+            }
+            cache.row = head
+            cache.patient = document.patient
+        }
         if let ext = text(.documentID, head) {
             document.id = Identifier(root: documentRoot, extension: ext, kind: .other)
         }
@@ -107,17 +151,32 @@ struct DocumentBuilder: Sendable {
         }
         if let author = author(head, time: document.creationTime) { document.authors = [author] }
         document.body = body(rows, title: document.title)
-        let last = rows[rows.count - 1]
+        let last = rows[rows.index(before: rows.endIndex)]
         document.provenance = Provenance(
             sourceName: sourceName, size: size, sha256: sha256, format: .flatExport, receivedAt: receivedAt,
             records: head.record...last.record)
     }
 
-    private func patient(_ row: MappedRow) -> Patient? {
-        guard patientTargets.contains(where: { firstIndex[$0.ordinal] >= 0 && text($0, row) != nil || date($0, row) != nil }) else {
-            return nil
+    /// Whether `a` and `b` have the same value in every patient field (so the same patient).
+    private func samePatient(_ a: MappedRow, _ b: MappedRow) -> Bool {
+        for index in patientFields {
+            let slot = dateSlots[index]
+            if slot >= 0 {
+                if a.dates[slot] != b.dates[slot] { return false }
+            } else if a.values[index] != b.values[index] {
+                return false
+            }
         }
-        var patient = Patient()
+        return true
+    }
+
+    /// Whether any patient field has a value in `row`.
+    private func hasPatient(_ row: MappedRow) -> Bool {
+        patientTargets.contains(where: { firstIndex[$0.ordinal] >= 0 && text($0, row) != nil || date($0, row) != nil })
+    }
+
+    /// Fills an empty patient from `row`.
+    private func fillPatient(_ patient: inout Patient, _ row: MappedRow) {
         patient.birthFamilyName = text(.patientBirthFamilyName, row)
         patient.usedFamilyName = text(.patientUsedFamilyName, row)
         patient.firstBirthGivenName = text(.patientFirstBirthGivenName, row)
@@ -133,17 +192,18 @@ struct DocumentBuilder: Sendable {
         }
         if let sex = text(.patientSex, row) {
             patient.sexCode = sex
-            patient.sex = AdministrativeSex(code: sex)
+            patient.sex = Self.sex(sex)
         }
         patient.birthDate = date(.patientBirthDate, row)
         patient.birthplaceCode = text(.patientBirthplaceCode, row)
         patient.birthplaceCity = text(.patientBirthplaceCity, row)
         patient.identityStatus = text(.patientIdentityStatus, row)
+        if identifierSlots > 1 { patient.identifiers.reserveCapacity(identifierSlots) }
         if let ins = text(.patientINS, row) {
-            patient.identifiers.append(Identifier(root: insRoot, extension: ins, kind: IdentifierKind.forPatient(root: insRoot, extension: ins)))
+            patient.identifiers.append(Identifier(root: insRoot, extension: ins, kind: insKind))
         }
         if let local = text(.patientLocalID, row) {
-            patient.identifiers.append(Identifier(root: localRoot, extension: local, kind: IdentifierKind.forPatient(root: localRoot, extension: local)))
+            patient.identifiers.append(Identifier(root: localRoot, extension: local, kind: localKind))
         }
         let line = text(.patientAddressLine, row), postal = text(.patientPostalCode, row), city = text(.patientCity, row)
         if line != nil || postal != nil || city != nil {
@@ -152,13 +212,23 @@ struct DocumentBuilder: Sendable {
         if let phone = text(.patientPhone, row) { patient.telecoms.append(Telecom(value: "tel:" + phone)) }
         if let email = text(.patientEmail, row) { patient.telecoms.append(Telecom(value: "mailto:" + email)) }
         var name = PersonName()
+        if familySlots > 1 { name.family.reserveCapacity(familySlots) }
+        if givenSlots > 1 { name.given.reserveCapacity(givenSlots) }
         if let value = patient.birthFamilyName { name.family.append(NamePart(value: value, qualifier: .birth)) }
         if let value = patient.usedFamilyName { name.family.append(NamePart(value: value, qualifier: .callMe)) }
         if let value = patient.firstBirthGivenName { name.given.append(NamePart(value: value, qualifier: .birth)) }
         if let value = patient.birthGivenNamesText { name.given.append(NamePart(value: value)) }
         if let value = patient.usedGivenName { name.given.append(NamePart(value: value, qualifier: .callMe)) }
         if !name.family.isEmpty || !name.given.isEmpty { patient.names = [name] }
-        return patient
+    }
+
+    /// `AdministrativeSex(code:)` for the codes `RowMapper` lets through (M, F, UN, U), without case folding.
+    static func sex(_ code: String) -> AdministrativeSex {
+        switch code {
+        case "M": .male
+        case "F": .female
+        default: AdministrativeSex(code: code)
+        }
     }
 
     /// Non-empty pieces of `text` between occurrences of the ASCII byte `separator`.
@@ -194,7 +264,11 @@ struct DocumentBuilder: Sendable {
         return Author(time: time, person: person)
     }
 
-    private func body(_ rows: [MappedRow], title: String?) -> DocumentBody {
+    private func body<Rows: RandomAccessCollection<MappedRow>>(_ rows: Rows, title: String?) -> DocumentBody {
+        if rows.count == 1, firstIndex[FieldTarget.documentAttachment.ordinal] < 0, !hasResults {
+            // One row, text only: no intermediate arrays.
+            return text(.documentBody, rows[rows.startIndex]).map { .text($0) } ?? .absent
+        }
         let texts = rows.compactMap { text(.documentBody, $0) }
         var attachments: [Attachment] = []
         var results: [ResultEntry] = []

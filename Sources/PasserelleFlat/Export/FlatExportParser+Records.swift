@@ -58,6 +58,16 @@ extension FlatExportParser {
         nextLine += span.innerLineBreaks + (span.terminator == .endOfInput ? 0 : 1)
         summary.records += 1
         try checkTerminator(span.terminator, line: lines.upperBound, emit)
+        try fields.withUnsafeBufferPointer { fieldSpans in
+            try handleDelimited(bytes, span: span, fields: fieldSpans, record: record, lines: lines, emit)
+        }
+    }
+
+    /// Handles one delimited record whose fields are `fields` (alive during the call).
+    private mutating func handleDelimited(
+        _ bytes: UnsafeBufferPointer<UInt8>, span: RecordSpan, fields: UnsafeBufferPointer<FieldSpan>, record: Int,
+        lines: ClosedRange<Int>, _ emit: (FlatOutput) throws -> Void
+    ) throws {
         let columns = DelimitedColumns(
             buffer: bytes, fields: fields, recordStart: span.start, recordNumber: record, line: lines.lowerBound,
             decoder: decoder, escape: scanner?.escape ?? .doubled, quote: scanner?.quote)
@@ -85,7 +95,11 @@ extension FlatExportParser {
             checkColumnCount(fields.count, at, record: record, errors: &errors, warnings: &warnings)
         }
         if batching {
-            batch.append(.record(PendingRecord(span: span, fields: fields, record: record, lines: lines, errors: errors, warnings: warnings)))
+            let firstField = batchFields.count
+            batchFields.append(contentsOf: fields)
+            batch.append(.record(PendingRecord(
+                span: span, firstField: firstField, fieldCount: fields.count, record: record, lines: lines, errors: errors,
+                warnings: warnings)))
             return
         }
         let recordBytes = UnsafeBufferPointer(rebasing: bytes[span.start..<span.next])

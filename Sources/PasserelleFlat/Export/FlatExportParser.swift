@@ -34,6 +34,10 @@ public struct FlatExportParser: Sendable {
     var previewRows: [PreviewRow] = []
     /// Records waiting to be mapped in parallel (see `runBatch`).
     var batch: [BatchItem] = []
+    /// Field spans of the records in `batch`, one flat array (no allocation per record).
+    var batchFields: [FieldSpan] = []
+    /// The previous batch's outputs, released in parallel by the next batch's workers.
+    var retired: [FlatOutput?] = []
     var lineEndingWarned = false
     var emptyRecords = 0
     var firstEmptyLine = 0

@@ -38,10 +38,12 @@ public struct FlatDocument: Sendable, Hashable {
     }
 
     /// Creates a flat document whose document `build` fills in place, inside its storage.
+    /// `prototype` is the empty document to start from (copying one is cheaper than initialising one).
     init(
-        diagnostics: [Diagnostic], originalBytes: Data, lines: ClosedRange<Int>?, building build: (inout ClinicalDocument) -> Void
+        diagnostics: [Diagnostic], originalBytes: Data, lines: ClosedRange<Int>?, prototype: ClinicalDocument,
+        building build: (inout ClinicalDocument) -> Void
     ) {
-        storage = Storage(ClinicalDocument())
+        storage = Storage(prototype)
         build(&storage.document)
         self.diagnostics = diagnostics
         self.originalBytes = originalBytes

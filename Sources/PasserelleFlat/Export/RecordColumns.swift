@@ -1,3 +1,4 @@
+import Foundation
 import PasserelleModel
 
 /// A column value as decoded for mapping.
@@ -18,12 +19,22 @@ protocol RecordColumns {
     func check(at index: Int) -> (DecodeIssue, SourceLocation)?
     /// Where column `index` starts.
     func location(ofColumn index: Int) -> SourceLocation
+    /// The bytes of column `index` in the scan buffer, or `.none` when they cannot be compared.
+    func span(at index: Int) -> RowCache.Span
+    /// Whether two spans of this buffer hold the same field (same bytes, same quoting and escapes).
+    func sameBytes(_ a: RowCache.Span, _ b: RowCache.Span) -> Bool
+}
+
+extension RecordColumns {
+    func span(at index: Int) -> RowCache.Span { .none }
+    func sameBytes(_ a: RowCache.Span, _ b: RowCache.Span) -> Bool { false }
 }
 
 /// Columns of a delimited record, as spans in the scan buffer.
 struct DelimitedColumns: RecordColumns {
     let buffer: UnsafeBufferPointer<UInt8>
-    let fields: [FieldSpan]
+    /// The record's fields (a slice of the scanner's or the batch's span storage, alive while this is used).
+    let fields: UnsafeBufferPointer<FieldSpan>
     let recordStart: Int
     let recordNumber: Int
     let line: Int
@@ -65,6 +76,19 @@ struct DelimitedColumns: RecordColumns {
         let issueValue = issue ?? DecodeIssue(kind: .undecodable, byteOffset: 0, byte: 0)
         let source = sources.indices.contains(issueValue.byteOffset) ? sources[issueValue.byteOffset] : field.start
         return .undecodable(issueValue, location(ofByte: source))
+    }
+
+    func span(at index: Int) -> RowCache.Span {
+        let field = fields[index]
+        return RowCache.Span(start: field.start, end: field.end, quoted: field.quoted, escaped: field.escaped)
+    }
+
+    func sameBytes(_ a: RowCache.Span, _ b: RowCache.Span) -> Bool {
+        let count = a.end - a.start
+        guard count == b.end - b.start, a.quoted == b.quoted, a.escaped == b.escaped,
+            a.start >= 0, b.start >= 0, a.end <= buffer.count, b.end <= buffer.count, let base = buffer.baseAddress
+        else { return false }
+        return count == 0 || memcmp(base + a.start, base + b.start, count) == 0
     }
 
     func check(at index: Int) -> (DecodeIssue, SourceLocation)? {

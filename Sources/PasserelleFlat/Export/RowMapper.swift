@@ -42,6 +42,8 @@ struct RowMapper: Sendable {
     let unmappedColumns: [Int]
     let plans: [FieldPlan]
     let dateCount: Int
+    /// An empty date array of the right size, copied per row (cheaper than building it).
+    private let emptyDates: [Timestamp?]
 
     init(fields: [CompiledField], sourceName: String, decimalSeparator: DecimalSeparator, unmappedColumns: Set<Int>) {
         self.fields = fields
@@ -62,86 +64,127 @@ struct RowMapper: Sendable {
         }
         self.plans = plans
         dateCount = dates
+        emptyDates = [Timestamp?](repeating: nil, count: dates)
     }
 
     /// Maps one row; returns the row, or the errors rejecting it.
     func map<Columns: RecordColumns>(
         _ columns: Columns, record: Int, firstLine: Int, lastLine: Int, warnings: [Diagnostic]
     ) -> (row: MappedRow?, errors: [Diagnostic], warnings: [Diagnostic]) {
+        var cache = RowCache(enabled: false)
+        let mapped = mapRow(columns, record: record, firstLine: firstLine, lastLine: lastLine, warnings: warnings, cache: &cache)
+        return (mapped.errors.isEmpty ? mapped.row : nil, mapped.errors, mapped.warnings)
+    }
+
+    /// Maps one row; the row is meaningful only when `errors` is empty (no optional to unwrap
+    /// and destroy on the hot path).
+    ///
+    /// With an enabled `cache` (rows of one buffer, in order), a column whose bytes equal the
+    /// previous row's takes the previous row's final value without decoding, transforming or
+    /// parsing it again, when that value came with no diagnostic.
+    func mapRow<Columns: RecordColumns>(
+        _ columns: Columns, record: Int, firstLine: Int, lastLine: Int, warnings: [Diagnostic], cache: inout RowCache
+    ) -> (row: MappedRow, errors: [Diagnostic], warnings: [Diagnostic]) {
         var errors: [Diagnostic] = []
         var warnings = warnings
         var values = [String?](repeating: nil, count: plans.count)
-        var dates = [Timestamp?](repeating: nil, count: dateCount)
+        var dates = emptyDates
+        if cache.enabled, cache.spans.count != plans.count {
+            cache.spans = [RowCache.Span](repeating: .none, count: plans.count)
+        }
         func location(_ plan: FieldPlan) -> SourceLocation {
             plan.column >= 0 && plan.column < columns.count
                 ? columns.location(ofColumn: plan.column) : SourceLocation(line: firstLine, column: 1, record: record)
         }
-        for index in plans.indices {
-            let plan = plans[index]
-            var text: String?
-            if let constant = plan.constant {
-                text = constant
-            } else if plan.column >= 0, plan.column < columns.count {
-                switch columns.text(at: plan.column) {
-                case .text(let value, let warning):
-                    text = value
-                    if let warning { warnings.append(c1Warning(warning, location(plan), fields[index].columnName)) }
-                case .undecodable(let issue, let where_):
-                    errors.append(encodingError(issue, where_, fields[index].columnName))
-                    continue
+        // Borrowed, not copied: a `FieldPlan` copy retains its strings and arrays.
+        plans.withUnsafeBufferPointer { plans in
+            for index in plans.indices {
+                let plan = plans[index]
+                var text: String?
+                var span = RowCache.Span.none
+                if let constant = plan.constant {
+                    text = constant
+                } else if plan.column >= 0, plan.column < columns.count {
+                    if cache.enabled {
+                        span = columns.span(at: plan.column)
+                        let previous = cache.spans[index]
+                        cache.spans[index] = .none
+                        if span.start >= 0, previous.start >= 0, columns.sameBytes(previous, span) {
+                            values[index] = cache.values[index]
+                            if plan.dateSlot >= 0 { dates[plan.dateSlot] = cache.dates[plan.dateSlot] }
+                            cache.spans[index] = span
+                            continue
+                        }
+                    }
+                    let warningCount = warnings.count
+                    switch columns.text(at: plan.column) {
+                    case .text(let value, let warning):
+                        text = value
+                        if let warning { warnings.append(c1Warning(warning, location(plan), fields[index].columnName)) }
+                    case .undecodable(let issue, let where_):
+                        errors.append(encodingError(issue, where_, fields[index].columnName))
+                        continue
+                    }
+                    // A value that came with a warning is not reused: the warning names this row.
+                    if warnings.count != warningCount { span = .none }
                 }
-            }
-            if !plan.transforms.isEmpty { text = apply(plan.transforms, to: text) }
-            if let value = text, value.isEmpty { text = nil }
-            if plan.hasMap, let value = text {
-                let field = fields[index]
-                if let mapped = field.mapping.valueMap[value] {
-                    text = mapped.isEmpty ? nil : mapped
-                } else if field.mapping.unmapped == .error {
-                    errors.append(error(.flatValue, "value of \(field.columnName) is not listed in the map of \(field.mapping.path)", location(plan), field))
-                    continue
-                }
-            }
-            guard let value = text else {
-                if plan.required {
+                if !plan.transforms.isEmpty { text = apply(plan.transforms, to: text) }
+                if let value = text, value.isEmpty { text = nil }
+                if plan.hasMap, let value = text {
                     let field = fields[index]
-                    errors.append(error(.flatMissingField, "\(field.mapping.target.rawValue) is required but \(field.columnName) is empty", location(plan), field))
+                    if let mapped = field.mapping.valueMap[value] {
+                        text = mapped.isEmpty ? nil : mapped
+                    } else if field.mapping.unmapped == .error {
+                        errors.append(error(.flatValue, "value of \(field.columnName) is not listed in the map of \(field.mapping.path)", location(plan), field))
+                        continue
+                    }
                 }
-                continue
+                guard let value = text else {
+                    if plan.required {
+                        let field = fields[index]
+                        errors.append(error(.flatMissingField, "\(field.mapping.target.rawValue) is required but \(field.columnName) is empty", location(plan), field))
+                    }
+                    continue
+                }
+                switch plan.kind {
+                case .date:
+                    let formats = fields[index].dateFormats
+                    var parsed: Timestamp?
+                    for format in formats {
+                        parsed = format.parse(value)
+                        if parsed != nil { break }
+                    }
+                    guard let date = parsed else {
+                        let field = fields[index]
+                        let names = formats.map(\.pattern).joined(separator: " or ")
+                        errors.append(error(.flatDate, "\(field.columnName) is not a valid date in format \(names)", location(plan), field))
+                        continue
+                    }
+                    dates[plan.dateSlot] = date
+                case .sex:
+                    guard value == "M" || value == "F" || value == "UN" || value == "U" else {
+                        let field = fields[index]
+                        errors.append(error(.flatValue, "\(field.columnName) is not a sex code (M, F, UN, U); map the source codes with \"map\"", location(plan), field))
+                        continue
+                    }
+                case .perRow where plan.numeric:
+                    guard let number = normalizedNumber(value) else {
+                        let field = fields[index]
+                        let separator = decimalSeparator == .comma ? "comma" : "point"
+                        errors.append(error(.flatNumber, "\(field.columnName) is not a number with a decimal \(separator)", location(plan), field))
+                        continue
+                    }
+                    text = number
+                default:
+                    break
+                }
+                values[index] = text
+                if cache.enabled { cache.spans[index] = span }
             }
-            switch plan.kind {
-            case .date:
-                let formats = fields[index].dateFormats
-                var parsed: Timestamp?
-                for format in formats {
-                    parsed = format.parse(value)
-                    if parsed != nil { break }
-                }
-                guard let date = parsed else {
-                    let field = fields[index]
-                    let names = formats.map(\.pattern).joined(separator: " or ")
-                    errors.append(error(.flatDate, "\(field.columnName) is not a valid date in format \(names)", location(plan), field))
-                    continue
-                }
-                dates[plan.dateSlot] = date
-            case .sex:
-                guard value == "M" || value == "F" || value == "UN" || value == "U" else {
-                    let field = fields[index]
-                    errors.append(error(.flatValue, "\(field.columnName) is not a sex code (M, F, UN, U); map the source codes with \"map\"", location(plan), field))
-                    continue
-                }
-            case .perRow where plan.numeric:
-                guard let number = normalizedNumber(value) else {
-                    let field = fields[index]
-                    let separator = decimalSeparator == .comma ? "comma" : "point"
-                    errors.append(error(.flatNumber, "\(field.columnName) is not a number with a decimal \(separator)", location(plan), field))
-                    continue
-                }
-                text = number
-            default:
-                break
-            }
-            values[index] = text
+        }
+        if cache.enabled {
+            cache.values = values
+            cache.dates = dates
         }
         for column in unmappedColumns where column < columns.count {
             if let (issue, where_) = columns.check(at: column) {
@@ -154,9 +197,8 @@ struct RowMapper: Sendable {
                 warnings.append(diagnostic)
             }
         }
-        guard errors.isEmpty else { return (nil, errors, warnings) }
         let row = MappedRow(record: record, firstLine: firstLine, lastLine: lastLine, values: values, dates: dates, warnings: [])
-        return (row, [], warnings)
+        return (row, errors, warnings)
     }
 
     private func error(_ code: DiagnosticCode, _ message: String, _ location: SourceLocation, _ field: CompiledField) -> Diagnostic {
