@@ -10,6 +10,8 @@
 #   FLAT_BENCH_COPIES  space-separated copy counts of the base body for the memory comparison
 #                    (default "2 22": ≈ 92 MB and ≈ 1 GB)
 #   FLAT_BENCH_PANDAS_MAX_MB  skip pandas above this size (default 200; pandas holds the file in memory)
+#   FLAT_BENCH_JOBS  space-separated `--jobs` values for passerelle, each measured as its own tool
+#                    (default "1 2": one thread, then two threads mapping rows)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -18,6 +20,7 @@ repeat="${1:-3}"
 rows="${FLAT_BENCH_ROWS:-200000}"
 copies="${FLAT_BENCH_COPIES:-2 22}"
 pandas_max_mb="${FLAT_BENCH_PANDAS_MAX_MB:-200}"
+jobs_list="${FLAT_BENCH_JOBS:-1 2}"
 profile="$root/Fixtures/profiles/lgc-semicolon-cp1252.json"
 
 PY=$(bash "$shared/bench/setup.sh" | tail -n 1)
@@ -48,10 +51,11 @@ run_timed() { # label file command... -> one JSON line per tool with peak_rss_mb
   local label="$1" file="$2"; shift 2
   local tmp; tmp=$(mktemp)
   /usr/bin/time -f "%M %U %S" -o "$tmp.rss" "$@" > "$tmp" 2>/dev/null
-  local rss cpu; read -r rss user sys < <(tail -n 1 "$tmp.rss")
+  local rss cpu load; read -r rss user sys < <(tail -n 1 "$tmp.rss")
   cpu=$(python3 -c "print(round($user + $sys, 2))")
+  load=$(cut -d ' ' -f 1 /proc/loadavg)
   while IFS= read -r line; do
-    [ -n "$line" ] && echo "{\"file\":\"$(basename "$file")\",\"size\":$(stat -c %s "$file"),\"peak_rss_kb\":$rss,\"cpu_s\":$cpu,\"run\":$line}"
+    [ -n "$line" ] && echo "{\"file\":\"$(basename "$file")\",\"size\":$(stat -c %s "$file"),\"peak_rss_kb\":$rss,\"cpu_s\":$cpu,\"load\":$load,\"label\":\"$label\",\"run\":$line}"
   done < "$tmp"
   rm -f "$tmp" "$tmp.rss"
 }
@@ -59,7 +63,9 @@ run_timed() { # label file command... -> one JSON line per tool with peak_rss_mb
 for file in "${files[@]}"; do
   size_mb=$(( $(stat -c %s "$file") / 1000000 ))
   for i in $(seq "$repeat"); do
-    run_timed passerelle "$file" "$bin" profile read --profile "$profile" "$file" --max-diagnostics 0 >> "$results"
+    for jobs in $jobs_list; do
+      run_timed "passerelle-jobs$jobs" "$file" "$bin" profile read --jobs "$jobs" --profile "$profile" "$file" --max-diagnostics 0 >> "$results"
+    done
     run_timed python "$file" "$PY" "$shared/bench/flat/python_csv_read.py" "$file" --no-pandas >> "$results"
     if [ "$size_mb" -le "$pandas_max_mb" ]; then
       # pandas alone (its own process, so that its peak RSS is its own)

@@ -21,15 +21,19 @@ SIZES=("$@"); [ ${#SIZES[@]} -gt 0 ] || SIZES=(10000)
 measure() {
   local label=$1; shift
   local json=$WORK/summary.json
-  /usr/bin/time -f "%M %e" -o "$WORK/time.txt" "$@" --format json > "$json" 2> "$WORK/stderr.txt" || true
-  read -r rss_kb seconds < "$WORK/time.txt"
-  python3 - "$label" "$json" "$rss_kb" "$seconds" <<'PY' | tee -a "$WORK/results.txt"
+  local load_before
+  load_before=$(cut -d' ' -f1 /proc/loadavg)
+  /usr/bin/time -f "%M %e %U %S" -o "$WORK/time.txt" "$@" --format json > "$json" 2> "$WORK/stderr.txt" || true
+  read -r rss_kb seconds user system < "$WORK/time.txt"
+  python3 - "$label" "$json" "$rss_kb" "$seconds" "$user" "$system" "$load_before" "$(cut -d' ' -f1 /proc/loadavg)" <<'PY' | tee -a "$WORK/results.txt"
 import json, sys
-label, path, rss_kb, seconds = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
+label, path, rss_kb, seconds, user, system = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]), float(sys.argv[6])
 s = json.load(open(path))
 docs = s["documents"]
+cpu = user + system
 print(f"{label}: {docs} documents in {seconds:.1f} s wall = {docs / seconds:.0f} documents/s, "
-      f"{s['bytes'] / 1e6 / seconds:.1f} MB/s, peak RSS {rss_kb / 1024:.0f} MB "
+      f"{s['bytes'] / 1e6 / seconds:.1f} MB/s, peak RSS {rss_kb / 1024:.0f} MB, CPU {cpu:.1f} s ({cpu / docs * 1000:.2f} ms/doc), "
+      f"load {sys.argv[7]}->{sys.argv[8]} "
       f"(stored {s.get('stored', 0)}, quarantined {s.get('quarantined', 0)}, converted {s.get('converted', 0)}, failed {s.get('failed', 0)})")
 PY
 }

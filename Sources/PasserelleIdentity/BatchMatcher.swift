@@ -128,6 +128,19 @@ public struct BatchMatcher: Sendable {
             pairs[index].explanation.decision = .review
             pairs[index].explanation.flags.insert(.possibleCollision)
         }
+        // A review pair whose two records the links already joined in one cluster is not an open
+        // question: the output says they are one person. It is reported as a link, flagged, so that
+        // pairs and clusters agree (a reviewer who disagrees unmerges the cluster). Constraint pairs
+        // never share a cluster (the clustering refuses them), and identities marked douteuse or
+        // homonyme (R11) keep their review.
+        for index in pairs.indices where pairs[index].explanation.decision == .review {
+            let explanation = pairs[index].explanation
+            guard clustering.labels[pairs[index].left] == clustering.labels[pairs[index].right + offset],
+                !Self.isConstraint(explanation, config), explanation.flags.isDisjoint(with: Self.keepReview)
+            else { continue }
+            pairs[index].explanation.decision = .link
+            pairs[index].explanation.flags.insert(.linkedThroughCluster)
+        }
         return BatchResult(
             pairs: pairs.filter { $0.explanation.decision != .new }, clusters: clustering.labels,
             comparisons: box.values.map(\.1).reduce(0, +), droppedBlocks: table.droppedBlocks)
@@ -140,6 +153,9 @@ public struct BatchMatcher: Sendable {
         // Twins can be bridged by a record without given name, so they are constraints as well.
         explanation.score >= config.reviewThreshold && !explanation.flags.isDisjoint(with: hardFlags)
     }
+
+    /// Flags whose pair stays a review item even inside one cluster (R11, R13, R14).
+    private static let keepReview: Set<DecisionFlag> = hardFlags.union([.doubtfulIdentity, .homonymIdentity, .insTraitMismatch])
 
     private static let hardFlags: Set<DecisionFlag> = [.differentINS, .sameAuthorityDifferentLocalIdentifier,
         .fictitiousIdentity, .possibleTwins, .possibleCollision, .strictConflict]

@@ -28,8 +28,8 @@ public struct BirthDate: Sendable, Hashable, Codable, CustomStringConvertible {
         self.init(year: timestamp.year, month: timestamp.month, day: timestamp.day)
     }
 
-    /// Parses `YYYYMMDD`, `YYYY-MM-DD`, `DD/MM/YYYY`, `D/M/YYYY`, `DD.MM.YYYY`, `YYYY` and
-    /// `YYYYMM`; `00` marks an unknown day or month. Returns `nil` when not a date.
+    /// Parses `YYYYMMDD`, `YYYY-MM-DD`, `DD/MM/YYYY`, `D/M/YYYY`, `DD.MM.YYYY`, `YYYY`,
+    /// `YYYYMM`, `YYYY-MM` and `MM/YYYY`; `00` marks an unknown day or month. Returns `nil` when not a date.
     public init?(text: String) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let separators: Set<Character> = ["/", "-", ".", " "]
@@ -40,6 +40,13 @@ public struct BirthDate: Sendable, Hashable, Codable, CustomStringConvertible {
                 (year, month, day) = (Int(parts[0]), Int(parts[1]), Int(parts[2]))
             } else if parts[2].count == 4 {
                 (year, month, day) = (Int(parts[2]), Int(parts[1]), Int(parts[0]))
+            }
+        } else if parts.count == 2, parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) {
+            // A partial date with its month (R4): `YYYY-MM` or `MM/YYYY`.
+            if parts[0].count == 4, (1...2).contains(parts[1].count) {
+                (year, month) = (Int(parts[0]), Int(parts[1]))
+            } else if parts[1].count == 4, (1...2).contains(parts[0].count) {
+                (year, month) = (Int(parts[1]), Int(parts[0]))
             }
         } else if parts.count == 1, parts[0].allSatisfy(\.isASCII), parts[0].allSatisfy(\.isNumber) {
             let digits = Array(parts[0])

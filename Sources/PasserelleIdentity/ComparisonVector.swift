@@ -148,12 +148,22 @@ public enum Comparator {
         min(x.count, y.count) >= 4 && StringSimilarity.editDistance(x, y, limit: 1) <= 1
     }
 
+    /// Family and given names written in each other's field: each name of one side is the same name
+    /// as the crossed name of the other, at the levels the names themselves accept as one name
+    /// (same letters, same phonetic key, Jaro–Winkler ≥ 0.94, or one edit in names of 4+ letters),
+    /// so that a swap with one typo (`REDNOND MELISSA` / `MELISSA REDMOND`) is still a swap.
     static func namesSwapped(_ a: ComparableIdentity, _ b: ComparableIdentity) -> Bool {
         guard let af = a.birthName ?? a.usedName, let ag = a.firstGivenName,
             let bf = b.birthName ?? b.usedName, let bg = b.firstGivenName
         else { return false }
-        return StringSimilarity.jaroWinkler(af.keyBytes, bg.keyBytes) >= 0.94
-            && StringSimilarity.jaroWinkler(ag.keyBytes, bf.keyBytes) >= 0.94
+        return sameName(af, bg) && sameName(ag, bf)
+    }
+
+    /// The same name up to a typo or a phonetic spelling.
+    static func sameName(_ x: NormalizedName, _ y: NormalizedName) -> Bool {
+        if x.key == y.key { return true }
+        if !x.phonetic.isEmpty, x.phonetic == y.phonetic { return true }
+        return StringSimilarity.jaroWinkler(x.keyBytes, y.keyBytes) >= 0.94 || oneEdit(x.keyBytes, y.keyBytes)
     }
 
     /// Birth dates (R4): placeholders and partial dates are weaker levels; day/month swaps and

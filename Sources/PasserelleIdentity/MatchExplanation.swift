@@ -58,11 +58,18 @@ public enum DecisionFlag: String, Sendable, Hashable, Codable, CaseIterable {
     case namesSwapped = "names-swapped"
     /// One strict trait disagrees but an exact personal identifier outweighs it.
     case strictConflictOutweighed = "strict-conflict-outweighed"
+    /// Both records carry one INS that contradicts a side's traits, and the records agree with
+    /// each other up to a typo (day/month swap, one digit in the same year): the INS is not used as
+    /// evidence and the traits decide (R7).
+    case insTraitTypo = "ins-trait-typo"
+    /// A batch pair that alone would go to review, whose two records other links already joined in
+    /// one cluster: reported as a link so that pairs and clusters agree (batch only).
+    case linkedThroughCluster = "linked-through-cluster"
 
     /// Flags that forbid an automatic link between the two records, whatever the score.
     public var forbidsLink: Bool {
         switch self {
-        case .namesSwapped, .strictConflictOutweighed: false
+        case .namesSwapped, .strictConflictOutweighed, .insTraitTypo, .linkedThroughCluster: false
         default: true
         }
     }

@@ -74,10 +74,15 @@ public struct PairMatcher: Sendable {
                 return explanation
             }
             if x.value == y.value, a.usableINS == nil || b.usableINS == nil {
-                // R7: one INS carried by records whose traits contradict it: an alert, never a link.
-                explanation.flags.formUnion([.insTraitMismatch, .possibleCollision])
-                explanation.decision = .review
-                return explanation
+                // R7: one INS carried by records whose traits contradict it: an alert, never a link —
+                // unless the two records show one person whose trait typo explains the contradiction;
+                // the INS is then no evidence (it is not in the vector) and the traits decide.
+                guard Self.insMismatchExplained(vector, a, b) else {
+                    explanation.flags.formUnion([.insTraitMismatch, .possibleCollision])
+                    explanation.decision = .review
+                    return explanation
+                }
+                explanation.flags.insert(.insTraitTypo)
             }
             if x.value == y.value, a.usableINS != nil, b.usableINS != nil,
                 a.record.status == .qualified || b.record.status == .qualified
@@ -102,9 +107,10 @@ public struct PairMatcher: Sendable {
                 return explanation
             }
         }
-        explanation.decision = decide(explanation, config)
+        let insAgrees = vector[.ins] == .exact
+        explanation.decision = decide(explanation, config, insAgrees: insAgrees)
         let conflict = explanation.flags.contains(.strictConflict) || explanation.flags.contains(.possibleTwins)
-        if explanation.decision == .review, explanation.score >= config.linkThreshold, conflict {
+        if explanation.decision == .review, explanation.score >= config.linkThreshold || insAgrees, conflict {
             explanation.flags.insert(.possibleCollision)
         }
         return explanation
@@ -157,7 +163,11 @@ public struct PairMatcher: Sendable {
         }
         if !identifierAgrees {
             switch vector[.birthDate] {
-            case .placeholderExact?, .partialAgree?: explanation.flags.insert(.placeholderBirthDate)
+            case .placeholderExact?, .partialAgree?:
+                let sameHome = vector[.phone] == .exact || vector[.address] == .exact || vector[.address] == .fuzzyHigh
+                if !Self.partialDateCompatible(vector, a, b, corroborated: sameHome) {
+                    explanation.flags.insert(.placeholderBirthDate)
+                }
             case nil: explanation.flags.insert(.missingBirthDate)
             default: break
             }
@@ -165,6 +175,56 @@ public struct PairMatcher: Sendable {
         if scored.individual < config.minimumIndividualEvidence, !outweighed {
             explanation.flags.insert(.householdEvidenceOnly)
         }
+    }
+
+    /// R4: a partial birth date whose month is known (`00/06/1965`, `1965-06`) agreeing on year and
+    /// month with the other date does not drive a link, but it does not stop one when everything
+    /// else shows one person: the same full given-name list, the same family name (birth or used,
+    /// R2), the same determined sex, and the same telephone or street address (house number
+    /// included), which a homonym does not share. The year and month then only rule out the
+    /// household members who share all of that — parents and children (another year) — and twins
+    /// have two given-name lists. A 01/01 or 31/12 placeholder, or a year alone, carries no month
+    /// and keeps the placeholder flag (R4), whatever else agrees.
+    static func partialDateCompatible(
+        _ vector: ComparisonVector, _ a: ComparableIdentity, _ b: ComparableIdentity, corroborated: Bool
+    ) -> Bool {
+        guard corroborated, let x = a.birthDate, let y = b.birthDate, x.year == y.year,
+            let month = realMonth(x), month == realMonth(y),
+            vector[.givenName] == .exact, a.givenListTokens == b.givenListTokens,
+            vector[.familyName] == .exact || vector[.familyName] == .crossName,
+            vector[.sex] == .exact
+        else { return false }
+        return true
+    }
+
+    /// The month of a date when the source gave it: `nil` for a year alone and for a 01/01 or
+    /// 31/12 placeholder (a completed unknown month, R4).
+    static func realMonth(_ date: BirthDate) -> Int? {
+        if date.isPartial { return date.month }
+        return date.isPlaceholder ? nil : date.month
+    }
+
+    /// R7: the same INS on both records while it contradicts the traits of one of them (or of both).
+    /// The danger is a child carrying a parent's number (or a twin the other twin's): the holder and
+    /// the carrier then differ by a generation, a sex or a given name. The contradiction is a typo of
+    /// one record when the two records agree with each other on the person: a birth date that is
+    /// the same, day/month swapped, or one digit off within the same year (never across years, so
+    /// never a generation), the same first given name up to a typo, the same family name (birth or
+    /// used, up to a typo) and no sex conflict. When both records contradict the number the same
+    /// way, the number is wrong for both and says nothing about the pair. Either way the INS is not
+    /// used as evidence: the pair is scored on its traits, with every other safety flag.
+    static func insMismatchExplained(_ vector: ComparisonVector, _ a: ComparableIdentity, _ b: ComparableIdentity) -> Bool {
+        let datesAgree: Bool
+        switch vector[.birthDate] {
+        case .exact?, .dayMonthSwap?: datesAgree = true
+        case .oneTypo?: datesAgree = a.birthDate?.year == b.birthDate?.year
+        default: datesAgree = false
+        }
+        guard datesAgree, vector[.sex] != .disagree, !vector.namesSwapped,
+            let given = vector[.givenName], [.exact, .phonetic, .fuzzyHigh].contains(given),
+            let family = vector[.familyName], [.exact, .crossName, .phonetic, .fuzzyHigh].contains(family)
+        else { return false }
+        return true
     }
 
     /// Both birth names known and unrelated (not equal, not phonetic, not close): the INS birth-name
@@ -176,14 +236,16 @@ public struct PairMatcher: Sendable {
         return StringSimilarity.jaroWinkler(x.keyBytes, y.keyBytes) < 0.88
     }
 
-    private func decide(_ explanation: MatchExplanation, _ config: MatchConfiguration) -> MatchDecision {
+    private func decide(_ explanation: MatchExplanation, _ config: MatchConfiguration, insAgrees: Bool) -> MatchDecision {
         let score = explanation.score
         let forbidden = explanation.flags.contains(where: \.forbidsLink)
         if score >= config.linkThreshold, explanation.flags.isDisjoint(with: Self.conflictFlags) { return forbidden ? .review : .link }
         // A strict conflict goes to review only when the individual evidence alone reaches the link
         // threshold (a possible collision); household agreement never lifts it (parents, twins).
         let conflict = explanation.flags.contains(.strictConflict) || explanation.flags.contains(.possibleTwins)
-        if conflict { return score - explanation.householdWeight >= config.linkThreshold ? .review : .new }
+        // R14: one usable INS on two records whose strict traits conflict is an alert for a human,
+        // whatever the score (a twin or a child carrying the other's number, or a trait typo).
+        if conflict { return score - explanation.householdWeight >= config.linkThreshold || insAgrees ? .review : .new }
         if score >= config.reviewThreshold { return .review }
         return .new
     }

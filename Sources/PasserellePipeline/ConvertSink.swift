@@ -105,21 +105,49 @@ public actor ConvertSink: DocumentSink {
         return try await commit(output, name: name, read: read, source: source)
     }
 
-    private func commit(_ output: Data, name: String, read: ReadDocument, source: String) throws -> DocumentResult {
-        if let other = outputsBySHA[name], other != read.sha256 {
+    /// Writes `output` as `name` and journals it. The name is reserved on the actor (a name
+    /// already written for other bytes is a `CONVERT-CONFLICT`); the file is written and
+    /// renamed into place in the caller's task, in parallel with the others; the manifest line
+    /// is appended on the actor once the file is in place.
+    nonisolated private func commit(_ output: Data, name: String, read: ReadDocument, source: String) async throws -> DocumentResult {
+        if let other = await reserve(name, sha256: read.sha256) {
             let reason = "[CONVERT-CONFLICT] another document with the same id was already written to \(name) (sha256 \(other))"
-            return try record(failure: source, name: read.name, sha256: read.sha256, size: read.originalBytes.count, reasons: [reason])
+            return try await record(failure: source, name: read.name, sha256: read.sha256, size: read.originalBytes.count, reasons: [reason])
         }
-        let target = directory.appendingPathComponent(name)
-        let temporary = directory.appendingPathComponent(".\(name).tmp-\(ProcessInfo.processInfo.processIdentifier)")
-        try output.write(to: temporary)
-        if FileManager.default.fileExists(atPath: target.path) { try FileManager.default.removeItem(at: target) }
-        try FileManager.default.moveItem(at: temporary, to: target)
-        outputsBySHA[name] = read.sha256
-        try append(ManifestEntry(status: "SUCCESS", source: source, sha256: read.sha256, output: name,
+        // A failure here stops the run (the error is thrown), as before.
+        try Self.writeAtomically(output, name: name, in: directory)
+        let line = try Self.encode(ManifestEntry(status: "SUCCESS", source: source, sha256: read.sha256, output: name,
             outputSHA256: Hashing.sha256Hex(output)))
+        try await append(line, source: source, sha256: read.sha256)
         return DocumentResult(source: source, name: read.name, sha256: read.sha256, size: read.originalBytes.count,
             outcome: .converted(output: name), diagnostics: read.diagnostics)
+    }
+
+    /// Reserves `name` for the bytes `sha256`; returns the other SHA-256 when the name is taken
+    /// by other bytes.
+    private func reserve(_ name: String, sha256: String) -> String? {
+        if let other = outputsBySHA[name], other != sha256 { return other }
+        outputsBySHA[name] = sha256
+        return nil
+    }
+
+    /// Writes `data` to a temporary file in `directory` and renames it to `name` (rename(2)
+    /// replaces an existing file atomically: readers see the old or the new file, never a part).
+    static func writeAtomically(_ data: Data, name: String, in directory: URL) throws {
+        let target = directory.appendingPathComponent(name)
+        let temporary = directory.appendingPathComponent(".\(name).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
+        try data.write(to: temporary)
+        let moved = temporary.withUnsafeFileSystemRepresentation { from in
+            target.withUnsafeFileSystemRepresentation { to in
+                guard let from, let to else { return false }
+                return rename(from, to) == 0
+            }
+        }
+        guard moved else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "cannot rename the output into place: \(reason)"])
+        }
     }
 
     public func reject(_ rejection: Rejection) async throws -> DocumentResult {
@@ -164,12 +192,22 @@ public actor ConvertSink: DocumentSink {
     }
 
     private func append(_ entry: ManifestEntry) throws {
+        try append(try Self.encode(entry), source: entry.source, sha256: entry.sha256)
+    }
+
+    /// Appends an encoded manifest line.
+    private func append(_ line: Data, source: String, sha256: String) throws {
+        try journal.write(contentsOf: line)
+        done[source] = sha256
+    }
+
+    /// One manifest line (JSON, sorted keys, newline-terminated).
+    static func encode(_ entry: ManifestEntry) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var line = try encoder.encode(entry)
         line.append(UInt8(ascii: "\n"))
-        try journal.write(contentsOf: line)
-        done[entry.source] = entry.sha256
+        return line
     }
 
     /// The deterministic output file name of a document.

@@ -11,15 +11,26 @@ public struct PipelineConfiguration: Sendable {
     public var validator: DocumentValidator
     /// Profile for CSV / fixed-width exports (CDA and HPRIM are recognised without one).
     public var profile: ExportProfile?
-    /// Inputs processed at the same time (at most this many inputs' bytes are held at once,
-    /// plus the one being read).
+    /// Inputs parsed and validated at the same time (the CPU-bound stage of ``IngestPipeline/run(_:observe:)``).
     public var jobs: Int
+    /// Inputs in flight at most in ``IngestPipeline/run(_:observe:)``: parsing, waiting for the
+    /// sink (the store's single writer) or being written. Default `4 × jobs`, at least 8: the
+    /// parse workers keep working while the writer is busy.
+    public var queueDepth: Int
+    /// Bytes of inputs in flight at most (a bound on memory whatever the archive size; one
+    /// input larger than this is still read, alone). Default 64 MiB.
+    public var maxBytesInFlight: Int
 
     /// Creates a configuration.
-    public init(validator: DocumentValidator = DocumentValidator(rules: .auto), profile: ExportProfile? = nil, jobs: Int = 2) {
+    public init(
+        validator: DocumentValidator = DocumentValidator(rules: .auto), profile: ExportProfile? = nil, jobs: Int = 2,
+        queueDepth: Int? = nil, maxBytesInFlight: Int = 64 << 20
+    ) {
         self.validator = validator
         self.profile = profile
         self.jobs = max(1, jobs)
+        self.queueDepth = max(self.jobs, queueDepth ?? max(8, 4 * self.jobs))
+        self.maxBytesInFlight = max(1, maxBytesInFlight)
     }
 }
 
@@ -42,13 +53,20 @@ public struct IngestPipeline<Sink: DocumentSink>: Sendable {
 
     /// Reads one envelope and hands every document or rejected part to the sink, in source order.
     public func process(_ envelope: Envelope) async throws -> [DocumentResult] {
+        try await process(envelope, parsing: nil)
+    }
+
+    /// `process`, with the parse stage gated by `parsing` (at most `jobs` inputs parsed at once).
+    func process(_ envelope: Envelope, parsing: AsyncSemaphore?) async throws -> [DocumentResult] {
         if let previous = try await sink.previousOutcome(source: envelope.sourceName, sha256: envelope.sha256) {
             return [DocumentResult(source: envelope.sourceName, name: envelope.sourceName, sha256: envelope.sha256,
                 size: envelope.bytes.count, outcome: .resumed(previous: previous))]
         }
+        await parsing?.wait()
         let read = DocumentSource.readDocuments(
             bytes: envelope.bytes, sourceName: envelope.sourceName, profile: configuration.profile,
             validator: configuration.validator, receivedAt: envelope.receivedAt)
+        parsing?.signal()
         guard !read.documents.isEmpty else {
             let rejection = Rejection(
                 source: envelope.sourceName, name: envelope.sourceName, bytes: envelope.bytes, sha256: envelope.sha256,
@@ -84,8 +102,13 @@ public struct IngestPipeline<Sink: DocumentSink>: Sendable {
         return results
     }
 
-    /// Runs every input with up to `jobs` envelopes in flight. `observe` is called (serially,
-    /// in completion order) with each input's results and its size in bytes.
+    /// Runs every input: the inputs are read one at a time (lazily), at most `jobs` of them are
+    /// parsed and validated at once, and the sink takes their documents as they come (the store
+    /// serializes its writes: one transaction per document). At most `queueDepth` inputs and
+    /// `maxBytesInFlight` bytes are in flight (bounded memory and backpressure: reading waits
+    /// for the slowest stage). `observe` is called (serially, in completion order) with each
+    /// input's results and its size in bytes, after the sink has taken them (for the store:
+    /// committed).
     public func run(
         _ inputs: InputSource, observe: ([DocumentResult], Int) -> Void = { _, _ in }
     ) async throws -> PipelineSummary {
@@ -93,26 +116,33 @@ public struct IngestPipeline<Sink: DocumentSink>: Sendable {
         let start = clock.now
         var summary = PipelineSummary()
         var iterator = inputs.makeIterator()
+        let parsing = AsyncSemaphore(value: configuration.jobs)
         try await withThrowingTaskGroup(of: ([DocumentResult], Int).self) { group in
             var inFlight = 0
+            var bytesInFlight = 0
             func absorb(_ finished: ([DocumentResult], Int)) {
+                inFlight -= 1
+                bytesInFlight -= finished.1
                 summary.inputs += 1
                 summary.bytes += finished.1
                 finished.0.forEach { summary.add($0) }
                 observe(finished.0, finished.1)
             }
             while let event = iterator.next() {
-                if inFlight >= configuration.jobs, let finished = try await group.next() {
-                    inFlight -= 1
+                let size = event.size
+                while inFlight > 0, inFlight >= configuration.queueDepth || bytesInFlight + size > configuration.maxBytesInFlight,
+                    let finished = try await group.next()
+                {
                     absorb(finished)
                 }
                 switch event {
                 case .envelope(let envelope):
-                    group.addTask { (try await self.process(envelope), envelope.bytes.count) }
+                    group.addTask { (try await self.process(envelope, parsing: parsing), envelope.bytes.count) }
                 case .unreadable(let source, let reason):
                     group.addTask { ([try await self.sink.unreadable(source: source, reason: reason)], 0) }
                 }
                 inFlight += 1
+                bytesInFlight += size
             }
             while let finished = try await group.next() { absorb(finished) }
         }
@@ -127,5 +157,52 @@ public struct IngestPipeline<Sink: DocumentSink>: Sendable {
         guard multiPart else { return part.sourceName }
         guard let records = part.records else { return part.sourceName + "#sha256:" + part.sha256 }
         return part.sourceName + "#records \(records.lowerBound)-\(records.upperBound)"
+    }
+}
+
+extension InputEvent {
+    /// The bytes this event holds in memory.
+    var size: Int {
+        switch self {
+        case .envelope(let envelope): envelope.bytes.count
+        case .unreadable: 0
+        }
+    }
+}
+
+/// A counting semaphore for async code: waiters suspend (they never block a thread).
+final class AsyncSemaphore: @unchecked Sendable {
+    private let mutex = NSLock()
+    private var value: Int
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    init(value: Int) { self.value = value }
+
+    /// Takes a permit, waiting for one when none is free.
+    func wait() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            mutex.lock()
+            if value > 0 {
+                value -= 1
+                mutex.unlock()
+                continuation.resume()
+            } else {
+                waiters.append(continuation)
+                mutex.unlock()
+            }
+        }
+    }
+
+    /// Returns a permit, handing it to the oldest waiter.
+    func signal() {
+        mutex.lock()
+        if waiters.isEmpty {
+            value += 1
+            mutex.unlock()
+        } else {
+            let next = waiters.removeFirst()
+            mutex.unlock()
+            next.resume()
+        }
     }
 }

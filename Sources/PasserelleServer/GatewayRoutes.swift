@@ -55,7 +55,8 @@ enum GatewayRoutes {
     static func ingest(_ group: RouterGroup<GatewayContext>, _ service: GatewayService) {
         group.post("documents") { request, context -> Response in
             var request = request
-            let bytes = try await Self.body(&request, limit: service.configuration.maxBodyBytes)
+            let bytes = try await Self.body(&request, limit: service.configuration.maxBodyBytes,
+                timeout: service.configuration.requestTimeoutSeconds)
             var submission = GatewayService.Submission(
                 bytes: bytes, sourceName: Self.sourceName(request, context), profileName: request.uri.queryParameters.get("profile"),
                 contentType: request.headers[.contentType], actor: context.actor)
@@ -98,7 +99,8 @@ enum GatewayRoutes {
         }
         group.post("validate") { request, context -> Response in
             var request = request
-            let bytes = try await Self.body(&request, limit: service.configuration.maxBodyBytes)
+            let bytes = try await Self.body(&request, limit: service.configuration.maxBodyBytes,
+                timeout: service.configuration.requestTimeoutSeconds)
             let formatName = request.uri.queryParameters.get("format") ?? "json"
             guard let format = ReportFormat(rawValue: formatName) else {
                 throw APIProblem.badRequest("REPORT-FORMAT", "format must be json, sarif, junit or text")
@@ -326,14 +328,30 @@ enum GatewayRoutes {
     // MARK: Helpers
 
     /// Reads the whole body, refusing more than `limit` bytes (`413`) — from `Content-Length`
-    /// before reading when the client sends it.
-    static func body(_ request: inout Request, limit: Int) async throws -> Data {
+    /// before reading when the client sends it — and answering `408 REQUEST-TIMEOUT` when it has
+    /// not arrived whole within `timeout` seconds (a slow or stalled client). A body cut short by
+    /// the timeout is never used.
+    static func body(_ request: inout Request, limit: Int, timeout seconds: Double = 30) async throws -> Data {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
             throw APIProblem(.contentTooLarge, code: "BODY-TOO-LARGE", title: "Request body too large",
                 detail: "the body has \(length) bytes; the limit is \(limit)")
         }
-        let buffer = try await request.collectBody(upTo: limit)
-        return Data(buffer.readableBytesView)
+        let stream = request.body
+        let collected: ByteBuffer? = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+            group.addTask { try await stream.collect(upTo: limit) }
+            group.addTask {
+                try await Task.sleep(for: .milliseconds(Int64(seconds * 1_000)))
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
+        }
+        guard let collected else {
+            throw APIProblem(.requestTimeout, code: "REQUEST-TIMEOUT", title: "Request timeout",
+                detail: "the request body did not arrive within \(seconds) s (requestTimeoutSeconds)")
+        }
+        request.body = .init(buffer: collected)
+        return Data(collected.readableBytesView)
     }
 
     /// Decodes a small JSON body (merge, unmerge, review decisions): `400 BODY-INVALID` when it is

@@ -30,6 +30,9 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var tokenCacheSeconds = 5.0
     /// Idle connections are closed after this many seconds.
     public var idleTimeoutSeconds = 60.0
+    /// A request body must arrive whole within this many seconds (`408` otherwise), so a client
+    /// trickling bytes cannot hold a connection and its buffer indefinitely.
+    public var requestTimeoutSeconds = 30.0
     /// PEM certificate chain for TLS (with `tlsKey`); plain HTTP without.
     public var tlsCertificate: String?
     /// PEM private key for TLS.
@@ -51,7 +54,7 @@ public struct ServerConfiguration: Sendable, Hashable {
     public static let keys = [
         "host", "port", "store", "maxBodyBytes", "maxConcurrentIngests", "maxQueuedIngests", "queueTimeoutSeconds",
         "maxPendingJobs", "jobRetentionSeconds", "rateLimitPerSecond", "rateLimitBurst", "tokenCacheSeconds",
-        "idleTimeoutSeconds", "tlsCertificate", "tlsKey", "rules", "schema", "profiles", "logLevel",
+        "idleTimeoutSeconds", "requestTimeoutSeconds", "tlsCertificate", "tlsKey", "rules", "schema", "profiles", "logLevel",
     ]
 
     /// Reads a YAML configuration file (unknown keys are errors, so a typo is not silently ignored).
@@ -109,6 +112,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         guard maxConcurrentIngests >= 1 else { throw fail("maxConcurrentIngests", "must be at least 1") }
         guard maxQueuedIngests >= 0 else { throw fail("maxQueuedIngests", "must not be negative") }
         guard queueTimeoutSeconds > 0 else { throw fail("queueTimeoutSeconds", "must be positive") }
+        guard requestTimeoutSeconds > 0 else { throw fail("requestTimeoutSeconds", "must be positive") }
         guard maxPendingJobs >= 0 else { throw fail("maxPendingJobs", "must not be negative") }
         guard rateLimitPerSecond >= 0, rateLimitBurst >= 0 else { throw fail("rateLimitPerSecond", "must not be negative") }
         guard tokenCacheSeconds >= 0 else { throw fail("tokenCacheSeconds", "must not be negative") }
@@ -153,6 +157,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         case "rateLimitBurst": rateLimitBurst = try real()
         case "tokenCacheSeconds": tokenCacheSeconds = try real()
         case "idleTimeoutSeconds": idleTimeoutSeconds = try real()
+        case "requestTimeoutSeconds": requestTimeoutSeconds = try real()
         case "tlsCertificate": tlsCertificate = try text()
         case "tlsKey": tlsKey = try text()
         case "rules": rules = try text()

@@ -1,4 +1,7 @@
 internal import Foundation
+#if canImport(Glibc)
+internal import Glibc
+#endif
 
 /// One versioned schema change: `schemas/store/<dialect>/NNN_name.sql`, embedded at build time by
 /// `schemas/store/generate.sh` into `Migrations+Generated.swift`.
@@ -71,8 +74,44 @@ enum StoreClock {
     }()
     private static let lock = NSLock()
 
-    /// The text form of `date`.
+    /// The text form of `date`: `YYYY-MM-DDTHH:MM:SS.mmmZ` (UTC, milliseconds rounded, as
+    /// `ISO8601DateFormatter` writes it), formatted by hand: this runs several times per stored
+    /// document, inside the write transaction, and the formatter costs microseconds under a lock.
     static func text(_ date: Date) -> String {
+        // Milliseconds rounded to the nearest, as the formatter does.
+        let interval = date.timeIntervalSince1970
+        let totalMillis = (interval * 1000).rounded()
+        guard interval.isFinite, abs(totalMillis) < 1e15 else { return formatterText(date) }
+        let milliseconds = Int64(totalMillis)
+        let wholeSeconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
+        var whole = time_t(wholeSeconds)
+        var parts = tm()
+        guard gmtime_r(&whole, &parts) != nil, (1000...9999).contains(Int(parts.tm_year) + 1900) else {
+            lock.lock()
+            defer { lock.unlock() }
+            return formatter.string(from: date)
+        }
+        let millis = Int(milliseconds - wholeSeconds * 1000)
+        var bytes: [UInt8] = Array("0000-00-00T00:00:00.000Z".utf8)
+        func put(_ value: Int, at offset: Int, digits: Int) {
+            var value = value
+            for index in stride(from: offset + digits - 1, through: offset, by: -1) {
+                bytes[index] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
+            }
+        }
+        put(Int(parts.tm_year) + 1900, at: 0, digits: 4)
+        put(Int(parts.tm_mon) + 1, at: 5, digits: 2)
+        put(Int(parts.tm_mday), at: 8, digits: 2)
+        put(Int(parts.tm_hour), at: 11, digits: 2)
+        put(Int(parts.tm_min), at: 14, digits: 2)
+        put(Int(parts.tm_sec), at: 17, digits: 2)
+        put(millis, at: 20, digits: 3)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `text(_:)` through `ISO8601DateFormatter` (the reference the tests compare with).
+    static func formatterText(_ date: Date) -> String {
         lock.lock()
         defer { lock.unlock() }
         return formatter.string(from: date)

@@ -112,6 +112,8 @@ public protocol RecordStore: Sendable {
 
     /// The journal entry of a source in a run.
     func journalEntry(run: String, source: String) async throws -> JournalEntry?
+    /// Whether the run has no journal entry at all (a new run).
+    func journalIsEmpty(run: String) async throws -> Bool
     /// Records (or replaces) a journal entry.
     func recordJournal(_ entry: JournalEntry) async throws
     /// Every entry of a run, by source.

@@ -13,6 +13,10 @@ enum SQLDialect: String, Sendable {
         }
     }
 
+    /// Whether transactions serialize through key locks (PostgreSQL advisory locks); SQLite has
+    /// one writer at a time and takes none, so the keys need not be computed.
+    var takesKeyLocks: Bool { self == .postgres }
+
     /// A statement returning the next value of a named counter as its only column.
     func nextValueStatement(_ counter: String) -> String {
         switch self {

@@ -32,9 +32,15 @@ extension SQLRecordStore {
         let documentKey = Self.key(model.id) ?? "sha256:\(sha)"
         let setKey = Self.key(model.setID)
         let record = model.patient.map { IdentityRecord(patient: $0, id: "incoming", source: nil) }
-        var lockKeys = ["document:" + documentKey]
-        if let setKey { lockKeys.append("set:" + setKey) }
-        if let record { lockKeys += Self.identityLockKeys(record) }
+        // Normalized traits, natural and blocking keys: computed here, in the caller's task (in
+        // parallel), not inside the serialized write.
+        let prepared = record.map(PreparedIdentity.init)
+        var lockKeys: [String] = []
+        if driver.dialect.takesKeyLocks {
+            lockKeys = ["document:" + documentKey]
+            if let setKey { lockKeys.append("set:" + setKey) }
+            if let prepared { lockKeys += prepared.lockKeys }
+        }
         let modelJSON = try StoreCoding.json(model)
         let attachments = model.body.attachments.compactMap { attachment -> (String?, Data)? in
             attachment.data.map { (attachment.mediaType, $0) }
@@ -60,7 +66,9 @@ extension SQLRecordStore {
                 try await journalize(outcome)
                 return DocumentIngestResult(outcome: outcome, identity: nil)
             }
-            let resolution = try await record.asyncMap { try await self.resolve($0, actor: actor, reason: "document \(documentKey)", in: tx) }
+            let resolution = try await record.asyncMap {
+                try await self.resolve($0, prepared: prepared, actor: actor, reason: "document \(documentKey)", in: tx)
+            }
             // Versioning: the current version of the set, if any.
             var previous: (id: DocumentID, version: Int?)?
             if let setKey, let row = try await tx.row(

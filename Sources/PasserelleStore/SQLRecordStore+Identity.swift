@@ -2,6 +2,15 @@ internal import Foundation
 internal import PasserelleIdentity
 internal import PasserelleModel
 
+extension IdentityRecord {
+    /// The same record with another id.
+    func withID(_ id: IdentityRecordID) -> IdentityRecord {
+        var copy = self
+        copy.id = id
+        return copy
+    }
+}
+
 /// Identity resolution inside a store transaction: candidate retrieval through the indexed
 /// `blocking_keys` table, then the identity engine's own decision over a small in-memory
 /// `PatientIndex` holding only the candidates.
@@ -33,16 +42,36 @@ extension SQLRecordStore {
         return "C:" + StoreCoding.sha256((try? StoreCoding.json(copy)) ?? "")
     }
 
+    /// What identity resolution derives from an incoming record alone (normalized traits,
+    /// natural key, blocking keys), computed before the write transaction so that the
+    /// serialized part of an ingest does not pay for it. None of it depends on the record id.
+    struct PreparedIdentity: Sendable {
+        let natural: String
+        let identity: ComparableIdentity
+        let blockingKeys: [String]
+
+        init(_ record: IdentityRecord) {
+            natural = SQLRecordStore.naturalKey(record)
+            identity = ComparableIdentity(record)
+            blockingKeys = Blocking.keys(identity).map(\.rawValue)
+        }
+
+        /// The lock keys (PostgreSQL), as ``SQLRecordStore/identityLockKeys(_:)``.
+        var lockKeys: [String] { ["identity:" + natural] + blockingKeys.map { "block:" + $0 } }
+    }
+
     /// Resolves a record in `tx` (locks already taken) and persists the engine's events.
-    func resolve(_ input: IdentityRecord, actor: String, reason: String, in tx: any SQLTransaction) async throws -> IdentityResolution {
-        let natural = Self.naturalKey(input)
+    func resolve(_ input: IdentityRecord, prepared: PreparedIdentity? = nil, actor: String, reason: String,
+                 in tx: any SQLTransaction) async throws -> IdentityResolution
+    {
+        let prepared = prepared ?? PreparedIdentity(input)
+        let natural = prepared.natural
         if let row = try await tx.row("SELECT id, patient_id, record_json FROM identity_records WHERE natural_key = ?", natural) {
-            return try await recheckKnown(input, row: row, natural: natural, actor: actor, reason: reason, in: tx)
+            return try await recheckKnown(input, row: row, natural: natural, prepared: prepared, actor: actor, reason: reason, in: tx)
         }
         var record = input
         record.id = IdentityRecordID(rawValue: "I\(try await tx.nextValue("identity"))")
-        let identity = ComparableIdentity(record)
-        let keys = Blocking.keys(identity).map(\.rawValue)
+        let keys = prepared.blockingKeys
         let candidateIDs = try await candidateIdentities(keys, in: tx)
         var local = try await loadIndex(candidateIDs, in: tx)
         let loaded = local.history.count
@@ -69,11 +98,13 @@ extension SQLRecordStore {
             case .recordCreatedPatient(let record, let patient):
                 let id = try await storeID(patient)
                 try await tx.run("INSERT INTO patients (id, created_at) VALUES (?, ?)", id.rawValue, StoreClock.text(date))
-                try await insertIdentity(record, natural: natural, patient: id, in: tx)
+                try await insertIdentity(record, natural: natural, patient: id,
+                    prepared: record == input.withID(record.id) ? prepared : nil, in: tx)
                 change = .recordCreatedPatient(record: record, patient: id)
             case .recordLinked(let record, let patient):
                 let id = try await storeID(patient)
-                try await insertIdentity(record, natural: natural, patient: id, in: tx)
+                try await insertIdentity(record, natural: natural, patient: id,
+                    prepared: record == input.withID(record.id) ? prepared : nil, in: tx)
                 change = .recordLinked(record: record, patient: id)
             case .reviewOpened(var item):
                 item.id = ReviewID(rawValue: "R\(try await tx.nextValue("review"))")
@@ -160,7 +191,7 @@ extension SQLRecordStore {
         let metadata = EventMetadata(actor: "store", date: Date(timeIntervalSince1970: 0), reason: "load")
         var patients = Set<String>()
         for row in rows {
-            let record = try StoreCoding.decode(IdentityRecord.self, row[2].string, what: "identity record \(row[0].string ?? "?")")
+            let record = try identityCache.record(id: row[0].string ?? "", json: row[2].string)
             let patient = PatientID(rawValue: "~" + (row[1].string ?? ""))
             let change: IndexChange = patients.insert(patient.rawValue).inserted
                 ? .recordCreatedPatient(record: record, patient: patient) : .recordLinked(record: record, patient: patient)
@@ -174,8 +205,12 @@ extension SQLRecordStore {
     }
 
     /// Inserts an identity record with its indexed columns and blocking keys.
-    func insertIdentity(_ record: IdentityRecord, natural: String, patient: PatientID, in tx: any SQLTransaction) async throws {
-        let identity = ComparableIdentity(record)
+    /// `prepared`, when given, holds the normalized traits and blocking keys of the same record
+    /// (with another id: neither depends on it).
+    func insertIdentity(_ record: IdentityRecord, natural: String, patient: PatientID, prepared: PreparedIdentity? = nil,
+                        in tx: any SQLTransaction) async throws
+    {
+        let identity = prepared?.identity ?? ComparableIdentity(record)
         let stamp = now()
         try await tx.run("""
             INSERT INTO identity_records (id, natural_key, patient_id, source, local_authority, local_value, ins, ins_oid,
@@ -185,7 +220,7 @@ extension SQLRecordStore {
             record.localIdentifier?.value, Self.normalizedINS(record.ins), record.insOID, identity.usableINS != nil,
             record.status?.rawValue, identity.birthName?.key, identity.usedName?.key, identity.firstGivenName?.key,
             identity.birthDate?.compact, identity.sex.rawValue, try StoreCoding.json(record), stamp, stamp)
-        let keys = Blocking.keys(identity).map(\.rawValue)
+        let keys = prepared?.blockingKeys ?? Blocking.keys(identity).map(\.rawValue)
         if !keys.isEmpty {
             let values = Array(repeating: "(?, ?)", count: keys.count).joined(separator: ", ")
             try await tx.execute("INSERT INTO blocking_keys (key, identity_id) VALUES \(values) ON CONFLICT DO NOTHING",

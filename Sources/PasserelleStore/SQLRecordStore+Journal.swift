@@ -10,6 +10,12 @@ extension SQLRecordStore {
         }
     }
 
+    func journalIsEmpty(run: String) async throws -> Bool {
+        try await driver.read { tx in
+            try await tx.row("SELECT 1 FROM ingest_journal WHERE run_id = ? LIMIT 1", run) == nil
+        }
+    }
+
     func journalEntries(run: String) async throws -> [JournalEntry] {
         try await driver.read { tx in
             try await tx.rows("""

@@ -10,16 +10,16 @@ internal import PasserelleModel
 extension SQLRecordStore {
     /// Resolves `input` whose natural key is already stored as `row` (`id`, `patient_id`,
     /// `record_json`).
-    func recheckKnown(_ input: IdentityRecord, row: SQLRow, natural: String, actor: String, reason: String,
-                      in tx: any SQLTransaction) async throws -> IdentityResolution
+    /// `prepared`, when given, holds the normalized traits of `input` (they do not depend on its id).
+    func recheckKnown(_ input: IdentityRecord, row: SQLRow, natural: String, prepared: PreparedIdentity? = nil, actor: String,
+                      reason: String, in tx: any SQLTransaction) async throws -> IdentityResolution
     {
         let storedID = IdentityRecordID(rawValue: row[0].string ?? "")
         let patient = PatientID(rawValue: row[1].string ?? "")
-        let stored = try StoreCoding.decode(IdentityRecord.self, row[2].string, what: "identity record \(storedID)")
+        let (stored, storedIdentity) = try identityCache.comparable(id: storedID.rawValue, json: row[2].string)
         var incoming = input
         incoming.id = storedID
-        let storedIdentity = ComparableIdentity(stored)
-        let incomingIdentity = ComparableIdentity(incoming)
+        let incomingIdentity = prepared?.identity ?? ComparableIdentity(incoming)
         let contradictions = StrictTraits.contradictions(storedIdentity, incomingIdentity)
         guard contradictions.isEmpty else {
             return try await openCollision(input, known: storedIdentity, knownPatient: patient, contradictions: contradictions,

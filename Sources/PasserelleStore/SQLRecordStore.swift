@@ -9,6 +9,9 @@ final class SQLRecordStore: RecordStore {
     let driver: any SQLDriver
     let adapter: StoreAdapter
     let configuration: StoreConfiguration
+    /// Decoded identity records of recent candidates (identity resolution decodes the same
+    /// records over and over).
+    let identityCache = IdentityRecordCache()
 
     init(driver: any SQLDriver, adapter: StoreAdapter, configuration: StoreConfiguration) {
         self.driver = driver
@@ -44,6 +47,54 @@ final class SQLRecordStore: RecordStore {
     func close() async throws { try await driver.close() }
 }
 
+/// Identity records decoded from their stored JSON, by id. An entry is used only when the JSON
+/// just read in the transaction is the cached text, byte for byte: a record updated since (by
+/// this process or another) is decoded again, so the cache never returns stale traits. Bounded:
+/// emptied when it reaches `capacity` entries.
+final class IdentityRecordCache: @unchecked Sendable {
+    private struct Entry {
+        let json: String
+        let record: IdentityRecord
+        var comparable: ComparableIdentity?
+    }
+
+    private let mutex = NSLock()
+    private var entries: [String: Entry] = [:]
+    let capacity: Int
+
+    init(capacity: Int = 16_384) { self.capacity = capacity }
+
+    /// The record stored as `json` under `id`.
+    func record(id: String, json: String?) throws -> IdentityRecord {
+        try entry(id: id, json: json).record
+    }
+
+    /// The record stored as `json` under `id`, with its normalized form.
+    func comparable(id: String, json: String?) throws -> (IdentityRecord, ComparableIdentity) {
+        let found = try entry(id: id, json: json)
+        if let comparable = found.comparable { return (found.record, comparable) }
+        let comparable = ComparableIdentity(found.record)
+        mutex.lock()
+        if entries[id]?.json == json { entries[id]?.comparable = comparable }
+        mutex.unlock()
+        return (found.record, comparable)
+    }
+
+    private func entry(id: String, json: String?) throws -> Entry {
+        guard let json else { throw StoreError.corrupt(what: "identity record \(id)", detail: "missing JSON") }
+        mutex.lock()
+        let cached = entries[id]
+        mutex.unlock()
+        if let cached, cached.json == json { return cached }
+        let entry = Entry(json: json, record: try StoreCoding.decode(IdentityRecord.self, json, what: "identity record \(id)"))
+        mutex.lock()
+        if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+        entries[id] = entry
+        mutex.unlock()
+        return entry
+    }
+}
+
 /// JSON and hashing helpers shared by the store's files.
 enum StoreCoding {
     /// Encodes a value as JSON text (sorted keys: equal values give equal text).
@@ -66,10 +117,21 @@ enum StoreCoding {
 
     /// Lower-case hex SHA-256.
     static func sha256(_ data: Data) -> String {
-        SHA256.hash(data: data).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        hex(SHA256.hash(data: data))
+    }
+
+    /// Lower-case hex of a digest.
+    static func hex(_ digest: SHA256.Digest) -> String {
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        return String(unsafeUninitializedCapacity: SHA256.byteCount * 2) { buffer in
+            var index = 0
+            for byte in digest {
+                buffer[index] = digits[Int(byte >> 4)]
+                buffer[index + 1] = digits[Int(byte & 0x0F)]
+                index += 2
+            }
+            return index
+        }
     }
 
     /// Lower-case hex SHA-256 of a text's UTF-8 bytes.

@@ -21,7 +21,20 @@ final class SQLiteDriver: SQLDriver {
         configuration.foreignKeysEnabled = true
         configuration.label = "passerelle-store"
         configuration.prepareDatabase { db in
+            // WAL + synchronous=NORMAL: a commit appends to the WAL without fsync; the WAL is
+            // fsynced at each checkpoint. The database is never corrupted (a crash of the
+            // process, kill -9 included, loses nothing committed: the WAL is in the OS cache);
+            // a power loss or OS crash can lose the last transactions since the previous
+            // checkpoint, each entirely (atomicity holds), and the ingest journal, written in
+            // the same transactions, then reruns exactly those documents. See Docs/store.md.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            if !db.configuration.readonly {
+                // The single writer: a larger page cache for the indexes it updates on every
+                // document (32 MiB instead of 2 MiB), and checkpoints every ~16 MiB of WAL
+                // instead of 4 MiB (fewer passes and fsyncs; the WAL file is reset after each).
+                try db.execute(sql: "PRAGMA cache_size = -32768")
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = 4096")
+            }
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)

@@ -123,6 +123,7 @@ struct IngestCommand: AsyncParsableCommand {
         do {
             run = try await StoreSink.openRun(store: recordStore, base: runBase())
             let sink = StoreSink(store: recordStore, actor: actor, run: run)
+            try await sink.prepareRun()
             let reporter = IngestProgress(verb: "ingest", total: paths.contains("-") ? nil : inputs.estimatedCount())
             let crashAfter = FaultInjection.killAfterDocuments
             summary = try await IngestPipeline(configuration: configuration, sink: sink).run(inputs) { results, bytes in

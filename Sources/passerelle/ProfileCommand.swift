@@ -77,6 +77,7 @@ struct ProfileCommand: AsyncParsableCommand {
             discussion: """
                 Examples:
                   passerelle profile read --profile Fixtures/profiles/lgc-semicolon-cp1252.json export.csv
+                  passerelle profile read --jobs 1 --profile Fixtures/profiles/lgc-semicolon-cp1252.json export.csv
                 """)
 
         @Option(name: .long, help: "The profile file.")
@@ -88,13 +89,20 @@ struct ProfileCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Print at most this many diagnostics.")
         var maxDiagnostics: Int = 20
 
+        @Option(name: .long, help: "Threads mapping rows into documents (default: the number of cores, at most 4).")
+        var jobs: Int = FlatExportParser.defaultJobs
+
+        func validate() throws {
+            guard jobs > 0 else { throw ValidationError("--jobs must be positive") }
+        }
+
         func run() async throws {
             let loaded = try ProfileCommand.loadProfile(profile)
             let start = ContinuousClock.now
             var printed = 0
             let summary: FlatReadSummary
             do {
-                summary = try FlatExportReader(profile: loaded).read(contentsOf: URL(fileURLWithPath: export)) { output in
+                summary = try FlatExportReader(profile: loaded, jobs: jobs).read(contentsOf: URL(fileURLWithPath: export)) { output in
                     let diagnostics: [Diagnostic]
                     switch output {
                     case .document(let document): diagnostics = document.diagnostics
@@ -119,6 +127,7 @@ struct ProfileCommand: AsyncParsableCommand {
                 "\"seconds\":\(String(format: "%.3f", seconds))",
                 "\"rows_per_s\":\(Int(Double(rows) / max(seconds, 1e-9)))",
                 "\"mb_per_s\":\(String(format: "%.1f", Double(summary.bytes) / max(seconds, 1e-9) / 1e6))",
+                "\"jobs\":\(jobs)",
             ]
             fields.append("\"encoding\":\"\(summary.encoding?.encoding.rawValue ?? "")\"")
             print("{" + fields.joined(separator: ",") + "}")

@@ -77,6 +77,7 @@ struct NormalizationTests {
     @Test("Birth dates in the usual layouts", arguments: [
         ("19800517", 1980, 5, 17), ("1980-05-17", 1980, 5, 17), ("17/05/1980", 1980, 5, 17), ("7/5/1980", 1980, 5, 7),
         ("00/05/1980", 1980, 5, nil), ("00/00/1980", 1980, nil, nil), ("1980", 1980, nil, nil),
+        ("1980-05", 1980, 5, nil), ("05/1980", 1980, 5, nil), ("5/1980", 1980, 5, nil),
     ] as [(String, Int, Int?, Int?)])
     func dates(text: String, year: Int, month: Int?, day: Int?) throws {
         let date = try #require(BirthDate(text: text))
@@ -85,7 +86,7 @@ struct NormalizationTests {
         #expect(date.day == day)
     }
 
-    @Test("Unreadable dates are refused", arguments: ["", "abc", "32/13/1980", "1980-13-01", "17/05/80"])
+    @Test("Unreadable dates are refused", arguments: ["", "abc", "32/13/1980", "1980-13-01", "17/05/80", "1980-13", "05/80"])
     func badDates(text: String) {
         #expect(BirthDate(text: text) == nil)
     }

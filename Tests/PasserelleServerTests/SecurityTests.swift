@@ -235,5 +235,14 @@ struct ServerConfigurationTests {
         var tls = ServerConfiguration()
         tls.tlsCertificate = "/etc/cert.pem"
         #expect(throws: ServerConfigurationError.self) { try tls.validate() }
+        var timeouts = ServerConfiguration()
+        try timeouts.applyEnvironment(["PASSERELLE_REQUEST_TIMEOUT_SECONDS": "2.5"])
+        #expect(timeouts.requestTimeoutSeconds == 2.5)
+        timeouts.requestTimeoutSeconds = 0
+        #expect {
+            try timeouts.validate()
+        } throws: { error in
+            (error as? ServerConfigurationError)?.key == "requestTimeoutSeconds"
+        }
     }
 }

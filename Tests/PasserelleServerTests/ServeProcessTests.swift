@@ -103,8 +103,12 @@ struct ServeProcessTests {
         let server = try ServeProcess(store: location, directory: directory.url, name: "graceful")
         var accepted = 0
         for index in 0..<20 {
-            let (status, _) = try await server.post(try ServerSamples.letter(documentID: "SHUTDOWN-\(index)"), token: secret, query: "?async=true")
-            if status == 202 { accepted += 1 }
+            do {
+                let (status, _) = try await server.post(try ServerSamples.letter(documentID: "SHUTDOWN-\(index)"), token: secret, query: "?async=true")
+                if status == 202 { accepted += 1 }
+            } catch {
+                Issue.record("post \(index) failed: \(error); server running: \(server.process.isRunning); server log:\n\(server.stderr)")
+            }
         }
         #expect(accepted == 20)
         let status = server.terminate()

@@ -1,4 +1,5 @@
 import Foundation
+import PasserelleIdentity
 @testable import PasserelleStore
 import Testing
 
@@ -98,5 +99,40 @@ struct StoreUnitTests {
             #expect(scans.isEmpty, "\(statement): \(details)")
         }
         try await test.store.close()
+    }
+}
+
+@Suite("Identity record cache")
+struct IdentityRecordCacheTests {
+    @Test("a record is decoded again when its stored JSON changed, and the cache stays bounded")
+    func invalidation() throws {
+        let cache = IdentityRecordCache(capacity: 2)
+        var record = IdentityRecord(id: "I1", birthFamilyName: "MARTIN", birthDate: "19800214", sex: "F")
+        let first = try StoreCoding.json(record)
+        #expect(try cache.record(id: "I1", json: first) == record)
+        record.usedFamilyName = "DURAND"
+        let second = try StoreCoding.json(record)
+        #expect(try cache.record(id: "I1", json: second).usedFamilyName == "DURAND")
+        #expect(try cache.record(id: "I1", json: first).usedFamilyName == nil)
+        _ = try cache.record(id: "I2", json: first)
+        _ = try cache.record(id: "I3", json: first)
+        #expect(throws: StoreError.self) { try cache.record(id: "I4", json: nil) }
+        #expect(throws: StoreError.self) { try cache.record(id: "I5", json: "{") }
+    }
+}
+
+@Suite("Stored times")
+struct StoreClockTests {
+    @Test("the hand-written UTC text is what ISO8601DateFormatter writes, and reads back")
+    func matchesFormatter() {
+        var dates = [Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: 1_700_000_000.999_9),
+                     Date(timeIntervalSince1970: 951_782_400.5), Date(timeIntervalSince1970: -86_400.25), Date()]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<500 { dates.append(Date(timeIntervalSince1970: Double.random(in: -1e9...4e9, using: &generator))) }
+        for date in dates {
+            #expect(StoreClock.text(date) == StoreClock.formatterText(date), "\(date.timeIntervalSince1970)")
+            if let back = StoreClock.date(StoreClock.text(date)) { #expect(abs(back.timeIntervalSince(date)) < 0.001) }
+        }
+        #expect(StoreClock.text(.distantPast) == StoreClock.formatterText(.distantPast))
     }
 }

@@ -82,10 +82,9 @@ public struct TextDecoder: Sendable {
                 length += size
                 offset += 1
             }
-            // Pass 2: write.
-            // Written into a temporary buffer (on the stack when small), then copied into the string.
-            let text = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { out -> String in
-                guard let target = out.baseAddress else { return "" }
+            // Pass 2: write, straight into the string's storage (no temporary copy).
+            let text = String(unsafeUninitializedCapacity: length) { out -> Int in
+                guard let target = out.baseAddress else { return 0 }
                 var written = 0
                 var offset = 0
                 while offset < count {
@@ -108,7 +107,7 @@ public struct TextDecoder: Sendable {
                     }
                     offset += 1
                 }
-                return String(decoding: UnsafeBufferPointer(start: target, count: written), as: UTF8.self)
+                return written
             }
             return (text, issue)
         }

@@ -27,8 +27,6 @@ struct DocumentBuilder: Sendable {
     /// An empty document, copied as the start of each document.
     let emptyDocument = ClinicalDocument()
     private let emptyPatient = Patient()
-    /// Indices (in `fields`) of the mappings whose target is a patient field.
-    private let patientFields: [Int]
     /// Whether a result field is mapped.
     private let hasResults: Bool
     /// Kinds of the INS and local identifiers (their roots are fixed by the profile).
@@ -70,7 +68,6 @@ struct DocumentBuilder: Sendable {
         insKind = IdentifierKind.forPatient(root: insRoot, extension: "")
         localKind = IdentifierKind.forPatient(root: localRoot, extension: "")
         func count(_ targets: [FieldTarget]) -> Int { targets.filter { first[$0.ordinal] >= 0 }.count }
-        patientFields = fields.indices.filter { fields[$0].mapping.target.rawValue.hasPrefix("patient.") }
         identifierSlots = count([.patientINS, .patientLocalID])
         familySlots = count([.patientBirthFamilyName, .patientUsedFamilyName])
         givenSlots = count([.patientFirstBirthGivenName, .patientBirthGivenNames, .patientUsedGivenName])
@@ -114,12 +111,13 @@ struct DocumentBuilder: Sendable {
         return document
     }
 
-    /// The patient built for the previous row, reused when the next row has the same patient
+    /// The patient built for an earlier row, reused while the patient fields keep the same
     /// values (exports list a patient's consultations one after the other): the documents then
-    /// share the patient's arrays instead of allocating them again.
+    /// share the patient's arrays instead of allocating them again. Whoever maps the rows clears
+    /// `valid` when a patient field changes (see `RowCache.patientChanged`).
     struct PatientCache {
-        var row: MappedRow?
         var patient: Patient?
+        var valid = false
     }
 
     /// Fills an empty document in place (no copy of the document: see `FlatDocument.init(building:)`).
@@ -127,7 +125,7 @@ struct DocumentBuilder: Sendable {
         _ document: inout ClinicalDocument, _ rows: Rows, size: Int, sha256: String, patientCache cache: inout PatientCache
     ) {
         let head = rows[rows.startIndex]
-        if let previous = cache.row, samePatient(previous, head) {
+        if cache.valid {
             document.patient = cache.patient
         } else {
             if hasPatient(head) {
@@ -135,8 +133,8 @@ struct DocumentBuilder: Sendable {
                 document.patient = emptyPatient
                 fillPatient(&document.patient!, head)
             }
-            cache.row = head
             cache.patient = document.patient
+            cache.valid = true
         }
         if let ext = text(.documentID, head) {
             document.id = Identifier(root: documentRoot, extension: ext, kind: .other)
@@ -155,19 +153,6 @@ struct DocumentBuilder: Sendable {
         document.provenance = Provenance(
             sourceName: sourceName, size: size, sha256: sha256, format: .flatExport, receivedAt: receivedAt,
             records: head.record...last.record)
-    }
-
-    /// Whether `a` and `b` have the same value in every patient field (so the same patient).
-    private func samePatient(_ a: MappedRow, _ b: MappedRow) -> Bool {
-        for index in patientFields {
-            let slot = dateSlots[index]
-            if slot >= 0 {
-                if a.dates[slot] != b.dates[slot] { return false }
-            } else if a.values[index] != b.values[index] {
-                return false
-            }
-        }
-        return true
     }
 
     /// Whether any patient field has a value in `row`.

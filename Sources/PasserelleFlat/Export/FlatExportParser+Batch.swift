@@ -46,10 +46,10 @@ extension FlatExportParser {
         var outputs = [FlatOutput?](repeating: nil, count: items.count)
         var retiring: [FlatOutput?] = []
         swap(&retiring, &retired)
-        // Small chunks handed out dynamically: when the machine is busy and one thread is
-        // descheduled, the others take the remaining chunks instead of waiting for its half.
-        let cores = min(max(1, ProcessInfo.processInfo.activeProcessorCount), 4)
-        let chunks = cores == 1 || items.count < 2 * Self.chunkSize ? 1 : (items.count + Self.chunkSize - 1) / Self.chunkSize
+        // Small chunks handed out dynamically to `jobs` threads: when the machine is busy and one
+        // thread is descheduled, the others take the remaining chunks instead of waiting for its half.
+        let workers = max(1, jobs)
+        let chunks = workers == 1 || items.count < 2 * Self.chunkSize ? 1 : (items.count + Self.chunkSize - 1) / Self.chunkSize
         items.withUnsafeBufferPointer { items in
             spans.withUnsafeBufferPointer { spans in
                 outputs.withUnsafeMutableBufferPointer { outputs in
@@ -63,7 +63,10 @@ extension FlatExportParser {
                         if chunks == 1 {
                             job.run(chunk: 0)
                         } else {
-                            DispatchQueue.concurrentPerform(iterations: chunks) { job.run(chunk: $0) }
+                            let counter = ChunkCounter(limit: chunks)
+                            DispatchQueue.concurrentPerform(iterations: min(workers, chunks)) { _ in
+                                while let chunk = counter.next() { job.run(chunk: chunk) }
+                            }
                         }
                     }
                 }
@@ -91,6 +94,25 @@ extension FlatExportParser {
         swap(&items, &batch)
         spans.removeAll(keepingCapacity: true)
         swap(&spans, &batchFields)
+    }
+}
+
+/// Hands out chunk numbers `0..<limit` once each, to whichever worker asks first.
+final class ChunkCounter: @unchecked Sendable {
+    // `value` is only read and written under `lock`.
+    private let lock = NSLock()
+    private var value = 0
+    private let limit: Int
+
+    init(limit: Int) { self.limit = limit }
+
+    /// The next chunk number, or `nil` when all were handed out.
+    func next() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard value < limit else { return nil }
+        value += 1
+        return value - 1
     }
 }
 
@@ -147,6 +169,7 @@ struct RecordWork: @unchecked Sendable {
         let mapped = mapper.mapRow(
             columns, record: pending.record, firstLine: pending.lines.lowerBound, lastLine: pending.lines.upperBound, warnings: [],
             cache: &rowCache)
+        if rowCache.patientChanged { patientCache.valid = false }
         let errors = pending.errors.isEmpty ? mapped.errors : pending.errors + mapped.errors
         let warnings = pending.warnings.isEmpty ? mapped.warnings : pending.warnings + mapped.warnings
         let slice = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buffer[pending.span.start..<pending.span.next]))
@@ -159,7 +182,7 @@ struct RecordWork: @unchecked Sendable {
         return .document(FlatDocument(
             diagnostics: warnings, originalBytes: Data(slice), lines: pending.lines, prototype: builder.emptyDocument
         ) { document in
-            builder.fill(&document, CollectionOfOne(mapped.row), size: slice.count, sha256: sha, patientCache: &patientCache)
+            builder.fill(&document, CollectionOfOne(rowCache.row), size: slice.count, sha256: sha, patientCache: &patientCache)
         })
     }
 }

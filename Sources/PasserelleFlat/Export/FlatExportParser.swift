@@ -15,6 +15,12 @@ public struct FlatExportParser: Sendable {
     public let receivedAt: Date
     /// Counters so far.
     public internal(set) var summary: FlatReadSummary
+    /// Threads mapping rows into documents (one row per document only; 1: all on the calling
+    /// thread). Outputs come in source order whatever the number.
+    public var jobs: Int = FlatExportParser.defaultJobs
+
+    /// The default for `jobs`: the active processor count, at most 4.
+    public static var defaultJobs: Int { min(max(1, ProcessInfo.processInfo.activeProcessorCount), 4) }
 
     var buffer: [UInt8] = []
     var started = false

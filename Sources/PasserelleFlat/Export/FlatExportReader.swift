@@ -7,11 +7,14 @@ public struct FlatExportReader: Sendable {
     public let profile: ExportProfile
     /// Bytes read per `read` call on the file.
     public var chunkSize: Int
+    /// Threads mapping rows into documents (see `FlatExportParser.jobs`); at least 1.
+    public var jobs: Int
 
-    /// Creates a reader; `chunkSize` defaults to 1 MiB.
-    public init(profile: ExportProfile, chunkSize: Int = 1 << 20) {
+    /// Creates a reader; `chunkSize` defaults to 1 MiB, `jobs` to `FlatExportParser.defaultJobs`.
+    public init(profile: ExportProfile, chunkSize: Int = 1 << 20, jobs: Int = FlatExportParser.defaultJobs) {
         self.profile = profile
         self.chunkSize = max(4096, chunkSize)
+        self.jobs = max(1, jobs)
     }
 
     /// Streams the file at `url`, calling `emit` for every document, rejection and file-level diagnostic.
@@ -30,6 +33,7 @@ public struct FlatExportReader: Sendable {
         }
         defer { try? handle.close() }
         var parser = FlatExportParser(profile: profile, sourceName: name, receivedAt: receivedAt)
+        parser.jobs = jobs
         while true {
             let chunk: Data?
             do {
@@ -55,6 +59,7 @@ public struct FlatExportReader: Sendable {
     public func read(bytes: [UInt8], sourceName: String, receivedAt: Date = Date()) throws -> FlatReadResult {
         var result = FlatReadResult(sourceName: sourceName)
         var parser = FlatExportParser(profile: profile, sourceName: sourceName, receivedAt: receivedAt)
+        parser.jobs = jobs
         var offset = 0
         repeat {
             let end = min(bytes.count, offset + chunkSize)

@@ -31,6 +31,8 @@ struct FieldPlan: Sendable {
     let numeric: Bool
     /// Index into `MappedRow.dates` for date targets, else -1.
     let dateSlot: Int
+    /// Whether the target is a patient field (see `RowCache.patientChanged`).
+    let patient: Bool
 }
 
 /// Maps decoded columns to field values: transforms, value maps, required checks, dates, sex codes.
@@ -59,7 +61,8 @@ struct RowMapper: Sendable {
             plans.append(FieldPlan(
                 column: field.column ?? -1, constant: constant, transforms: field.mapping.transforms,
                 hasMap: !field.mapping.valueMap.isEmpty, required: field.mapping.required, kind: kind,
-                numeric: field.mapping.numeric, dateSlot: kind == .date ? dates : -1))
+                numeric: field.mapping.numeric, dateSlot: kind == .date ? dates : -1,
+                patient: field.mapping.target.rawValue.hasPrefix("patient.")))
             if kind == .date { dates += 1 }
         }
         self.plans = plans
@@ -73,120 +76,84 @@ struct RowMapper: Sendable {
     ) -> (row: MappedRow?, errors: [Diagnostic], warnings: [Diagnostic]) {
         var cache = RowCache(enabled: false)
         let mapped = mapRow(columns, record: record, firstLine: firstLine, lastLine: lastLine, warnings: warnings, cache: &cache)
-        return (mapped.errors.isEmpty ? mapped.row : nil, mapped.errors, mapped.warnings)
+        return (mapped.errors.isEmpty ? cache.row : nil, mapped.errors, mapped.warnings)
     }
 
-    /// Maps one row; the row is meaningful only when `errors` is empty (no optional to unwrap
-    /// and destroy on the hot path).
+    /// Maps one row into `cache.row` (overwritten in place); the row is meaningful only when
+    /// `errors` is empty. Sets `cache.patientChanged`.
     ///
     /// With an enabled `cache` (rows of one buffer, in order), a column whose bytes equal the
-    /// previous row's takes the previous row's final value without decoding, transforming or
-    /// parsing it again, when that value came with no diagnostic.
+    /// previous row's keeps the previous row's final value without decoding, transforming or
+    /// parsing it again, when that value came with no diagnostic; a constant mapping is
+    /// computed once.
     func mapRow<Columns: RecordColumns>(
         _ columns: Columns, record: Int, firstLine: Int, lastLine: Int, warnings: [Diagnostic], cache: inout RowCache
-    ) -> (row: MappedRow, errors: [Diagnostic], warnings: [Diagnostic]) {
+    ) -> (errors: [Diagnostic], warnings: [Diagnostic]) {
         var errors: [Diagnostic] = []
         var warnings = warnings
-        var values = [String?](repeating: nil, count: plans.count)
-        var dates = emptyDates
-        if cache.enabled, cache.spans.count != plans.count {
+        var patientChanged = false
+        if cache.row.values.count != plans.count || cache.row.dates.count != dateCount || cache.spans.count != plans.count {
+            cache.row.values = [String?](repeating: nil, count: plans.count)
+            cache.row.dates = emptyDates
             cache.spans = [RowCache.Span](repeating: .none, count: plans.count)
+            patientChanged = true
         }
-        func location(_ plan: FieldPlan) -> SourceLocation {
-            plan.column >= 0 && plan.column < columns.count
-                ? columns.location(ofColumn: plan.column) : SourceLocation(line: firstLine, column: 1, record: record)
+        cache.row.record = record
+        cache.row.firstLine = firstLine
+        cache.row.lastLine = lastLine
+        let columnCount = columns.count
+        func location(_ column: Int) -> SourceLocation {
+            column >= 0 && column < columnCount
+                ? columns.location(ofColumn: column) : SourceLocation(line: firstLine, column: 1, record: record)
         }
-        // Borrowed, not copied: a `FieldPlan` copy retains its strings and arrays.
+        // Borrowed through a pointer, not copied: a `FieldPlan` copy retains its strings and arrays.
         plans.withUnsafeBufferPointer { plans in
+            guard let base = plans.baseAddress else { return }
             for index in plans.indices {
-                let plan = plans[index]
-                var text: String?
+                let plan = base + index
+                let column = plan.pointee.column
                 var span = RowCache.Span.none
-                if let constant = plan.constant {
+                var text: String?
+                if let constant = plan.pointee.constant {
+                    if cache.enabled, cache.spans[index] == .constant { continue }
                     text = constant
-                } else if plan.column >= 0, plan.column < columns.count {
+                    span = .constant
+                } else if column >= 0, column < columnCount {
                     if cache.enabled {
-                        span = columns.span(at: plan.column)
+                        span = columns.span(at: column)
                         let previous = cache.spans[index]
-                        cache.spans[index] = .none
                         if span.start >= 0, previous.start >= 0, columns.sameBytes(previous, span) {
-                            values[index] = cache.values[index]
-                            if plan.dateSlot >= 0 { dates[plan.dateSlot] = cache.dates[plan.dateSlot] }
+                            // Same bytes as the previous row: same final value (and date).
                             cache.spans[index] = span
                             continue
                         }
                     }
-                    let warningCount = warnings.count
-                    switch columns.text(at: plan.column) {
+                    switch columns.text(at: column) {
                     case .text(let value, let warning):
                         text = value
-                        if let warning { warnings.append(c1Warning(warning, location(plan), fields[index].columnName)) }
+                        if let warning {
+                            warnings.append(c1Warning(warning, location(column), fields[index].columnName))
+                            // A value that came with a warning is not reused: the warning names this row.
+                            span = .none
+                        }
                     case .undecodable(let issue, let where_):
                         errors.append(encodingError(issue, where_, fields[index].columnName))
-                        continue
-                    }
-                    // A value that came with a warning is not reused: the warning names this row.
-                    if warnings.count != warningCount { span = .none }
-                }
-                if !plan.transforms.isEmpty { text = apply(plan.transforms, to: text) }
-                if let value = text, value.isEmpty { text = nil }
-                if plan.hasMap, let value = text {
-                    let field = fields[index]
-                    if let mapped = field.mapping.valueMap[value] {
-                        text = mapped.isEmpty ? nil : mapped
-                    } else if field.mapping.unmapped == .error {
-                        errors.append(error(.flatValue, "value of \(field.columnName) is not listed in the map of \(field.mapping.path)", location(plan), field))
+                        store(index, plan, nil, nil, span: .none, cache: &cache, patientChanged: &patientChanged)
                         continue
                     }
                 }
-                guard let value = text else {
-                    if plan.required {
-                        let field = fields[index]
-                        errors.append(error(.flatMissingField, "\(field.mapping.target.rawValue) is required but \(field.columnName) is empty", location(plan), field))
-                    }
-                    continue
+                let outcome = finish(text, index: index, plan: plan, location: { location(column) })
+                switch outcome {
+                case .value(let value, let date):
+                    store(index, plan, value, date, span: span, cache: &cache, patientChanged: &patientChanged)
+                case .failure(let diagnostic):
+                    errors.append(diagnostic)
+                    store(index, plan, nil, nil, span: .none, cache: &cache, patientChanged: &patientChanged)
                 }
-                switch plan.kind {
-                case .date:
-                    let formats = fields[index].dateFormats
-                    var parsed: Timestamp?
-                    for format in formats {
-                        parsed = format.parse(value)
-                        if parsed != nil { break }
-                    }
-                    guard let date = parsed else {
-                        let field = fields[index]
-                        let names = formats.map(\.pattern).joined(separator: " or ")
-                        errors.append(error(.flatDate, "\(field.columnName) is not a valid date in format \(names)", location(plan), field))
-                        continue
-                    }
-                    dates[plan.dateSlot] = date
-                case .sex:
-                    guard value == "M" || value == "F" || value == "UN" || value == "U" else {
-                        let field = fields[index]
-                        errors.append(error(.flatValue, "\(field.columnName) is not a sex code (M, F, UN, U); map the source codes with \"map\"", location(plan), field))
-                        continue
-                    }
-                case .perRow where plan.numeric:
-                    guard let number = normalizedNumber(value) else {
-                        let field = fields[index]
-                        let separator = decimalSeparator == .comma ? "comma" : "point"
-                        errors.append(error(.flatNumber, "\(field.columnName) is not a number with a decimal \(separator)", location(plan), field))
-                        continue
-                    }
-                    text = number
-                default:
-                    break
-                }
-                values[index] = text
-                if cache.enabled { cache.spans[index] = span }
             }
         }
-        if cache.enabled {
-            cache.values = values
-            cache.dates = dates
-        }
-        for column in unmappedColumns where column < columns.count {
+        cache.patientChanged = patientChanged
+        for column in unmappedColumns where column < columnCount {
             if let (issue, where_) = columns.check(at: column) {
                 let diagnostic = issue.kind == .undecodable
                     ? Diagnostic(
@@ -197,8 +164,80 @@ struct RowMapper: Sendable {
                 warnings.append(diagnostic)
             }
         }
-        let row = MappedRow(record: record, firstLine: firstLine, lastLine: lastLine, values: values, dates: dates, warnings: [])
-        return (row, errors, warnings)
+        return (errors, warnings)
+    }
+
+    /// A field's final value, or why there is none.
+    private enum Outcome {
+        /// The value (`nil`: empty, not required) and, for a date target, the parsed date.
+        case value(String?, Timestamp?)
+        /// No value: the error rejecting the row.
+        case failure(Diagnostic)
+    }
+
+    /// Transforms, value map, required check and typed parsing of one decoded value.
+    @inline(__always)
+    private func finish(
+        _ decoded: String?, index: Int, plan: UnsafePointer<FieldPlan>, location: () -> SourceLocation
+    ) -> Outcome {
+        var text = decoded
+        if !plan.pointee.transforms.isEmpty { text = apply(plan.pointee.transforms, to: text) }
+        if let value = text, value.isEmpty { text = nil }
+        if plan.pointee.hasMap, let value = text {
+            let field = fields[index]
+            if let mapped = field.mapping.valueMap[value] {
+                text = mapped.isEmpty ? nil : mapped
+            } else if field.mapping.unmapped == .error {
+                return .failure(error(.flatValue, "value of \(field.columnName) is not listed in the map of \(field.mapping.path)", location(), field))
+            }
+        }
+        guard let value = text else {
+            if plan.pointee.required {
+                let field = fields[index]
+                return .failure(error(.flatMissingField, "\(field.mapping.target.rawValue) is required but \(field.columnName) is empty", location(), field))
+            }
+            return .value(nil, nil)
+        }
+        switch plan.pointee.kind {
+        case .date:
+            let formats = fields[index].dateFormats
+            for format in formats {
+                if let date = format.parse(value) { return .value(value, date) }
+            }
+            let field = fields[index]
+            let names = formats.map(\.pattern).joined(separator: " or ")
+            return .failure(error(.flatDate, "\(field.columnName) is not a valid date in format \(names)", location(), field))
+        case .sex:
+            guard value == "M" || value == "F" || value == "UN" || value == "U" else {
+                let field = fields[index]
+                return .failure(error(.flatValue, "\(field.columnName) is not a sex code (M, F, UN, U); map the source codes with \"map\"", location(), field))
+            }
+        case .perRow where plan.pointee.numeric:
+            guard let number = normalizedNumber(value) else {
+                let field = fields[index]
+                let separator = decimalSeparator == .comma ? "comma" : "point"
+                return .failure(error(.flatNumber, "\(field.columnName) is not a number with a decimal \(separator)", location(), field))
+            }
+            return .value(number, nil)
+        default:
+            break
+        }
+        return .value(value, nil)
+    }
+
+    /// Writes a field's final value into the row, noting whether a patient field changed.
+    @inline(__always)
+    private func store(
+        _ index: Int, _ plan: UnsafePointer<FieldPlan>, _ value: String?, _ date: Timestamp?, span: RowCache.Span,
+        cache: inout RowCache, patientChanged: inout Bool
+    ) {
+        let slot = plan.pointee.dateSlot
+        if plan.pointee.patient, !patientChanged {
+            patientChanged = slot >= 0 ? cache.row.dates[slot] != date : cache.row.values[index] != value
+        }
+        cache.row.values[index] = value
+        if slot >= 0 { cache.row.dates[slot] = date }
+        cache.spans[index] = cache.enabled ? span : .none
     }
 
     private func error(_ code: DiagnosticCode, _ message: String, _ location: SourceLocation, _ field: CompiledField) -> Diagnostic {

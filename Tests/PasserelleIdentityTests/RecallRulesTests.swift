@@ -1,0 +1,198 @@
+import PasserelleIdentity
+import Testing
+
+/// Rules that link true pairs the safety flags used to send to review, each with the must-not-link
+/// case it must keep refusing (twins, parent and child, homonyms, two families).
+@Suite("Recall rules and their must-not-link counterparts")
+struct RecallRulesTests {
+    let matcher = Fixtures.matcher
+
+    func decide(_ a: IdentityRecord, _ b: IdentityRecord) -> MatchExplanation {
+        matcher.evaluate(ComparableIdentity(a), ComparableIdentity(b))
+    }
+
+    // MARK: Swapped names with a typo
+
+    @Test("Family and given names swapped with a typo in one of them are still a swap")
+    func swappedWithTypo() {
+        let a = Fixtures.identity { $0.birthFamilyName = "REDNOND"; $0.birthGivenNames = "Melissa" }
+        let b = Fixtures.identity("B") { $0.birthFamilyName = "MELISSA"; $0.birthGivenNames = "Redmond" }
+        let vector = Comparator.compare(a, b)
+        #expect(vector.namesSwapped)
+        #expect(vector[.givenName] == .fuzzyHigh)
+        #expect(vector[.familyName] == .fuzzyHigh)
+        let result = matcher.evaluate(a, b)
+        #expect(result.decision == .link)
+        #expect(result.flags.contains(.namesSwapped))
+    }
+
+    @Test("R13: swapped names with a typo do not link a parent and child (another generation's birth date)")
+    func swappedWithTypoParentChild() {
+        let parent = Fixtures.record("A", family: "REDNOND", given: "Melissa", birth: "1955-03-14", phone: "0612345678")
+        let child = Fixtures.record("B", family: "MELISSA", given: "Redmond", birth: "1985-03-14", phone: "0612345678")
+        #expect(decide(parent, child).decision != .link)
+        // Two unrelated names that only look alike after a swap are not a swap.
+        let a = Fixtures.identity { $0.birthFamilyName = "MARTIN"; $0.birthGivenNames = "Bernard" }
+        let b = Fixtures.identity("B") { $0.birthFamilyName = "BERTRAND"; $0.birthGivenNames = "Marc" }
+        #expect(!Comparator.compare(a, b).namesSwapped)
+    }
+
+    // MARK: One INS, a trait typo (R7)
+
+    /// A valid INS of a woman born in October 1940 in Paris (75056).
+    static let insOctober1940 = Fixtures.ins("2401075056123")
+
+    @Test("R7: one INS, one record with the day and month swapped, links on the traits (INS not used)")
+    func insDayMonthSwap() {
+        let good = Fixtures.record("A", given: "Noëlle", birth: "1940-10-07", phone: "0612345678", ins: Self.insOctober1940,
+            status: .qualified)
+        let swapped = Fixtures.record("B", given: "NOELLE", birth: "1940-07-10", phone: "0612345678", ins: Self.insOctober1940,
+            status: .provisional)
+        #expect(ComparableIdentity(swapped).usableINS == nil, "the INS contradicts the swapped month")
+        let result = decide(good, swapped)
+        #expect(result.flags.contains(.insTraitTypo))
+        #expect(!result.flags.contains(.insTraitMismatch))
+        #expect(result.contributions.first { $0.trait == .ins } == nil, "the INS is not evidence")
+        #expect(result.decision == .link)
+    }
+
+    @Test("R7: two records of one child both carrying the parent's INS are scored on their traits")
+    func parentINSOnBothRecordsOfChild() {
+        let ins = Self.insOctober1940
+        let child1 = Fixtures.record("A", given: "Julie", birth: "1968-05-17", phone: "0612345678", ins: ins)
+        let child2 = Fixtures.record("B", given: "JULIE", birth: "17/05/1968", phone: "0612345678", ins: ins)
+        let result = decide(child1, child2)
+        #expect(result.flags.contains(.insTraitTypo))
+        #expect(result.decision == .link)
+        // Two different children of that parent, both carrying the parent's INS: never linked.
+        let sibling = Fixtures.record("C", given: "Claire", birth: "1971-09-02", phone: "0612345678", ins: ins)
+        #expect(decide(child1, sibling).decision != .link)
+    }
+
+    @Test("R7/R13: a child carrying the parent's INS is never linked to the parent, even a junior at the same address")
+    func parentINSOnChildStaysAlert() {
+        let ins = Self.insOctober1940
+        let parent = Fixtures.record("A", given: "Marie", birth: "1940-10-07", phone: "0612345678", ins: ins,
+            status: .qualified)
+        let child = Fixtures.record("B", given: "Marie", birth: "1968-05-17", phone: "0612345678", ins: ins)
+        let result = decide(parent, child)
+        #expect(result.decision == .review)
+        #expect(result.flags.contains(.insTraitMismatch))
+        #expect(result.flags.contains(.possibleCollision))
+        // A twin of the other sex carrying the twin's INS: the sex conflict is not a typo.
+        let twin = Fixtures.record("C", given: "Marius", birth: "1940-10-07", sex: "M", phone: "0612345678", ins: ins)
+        let twins = decide(parent, twin)
+        #expect(twins.decision != .link)
+        #expect(!twins.flags.contains(.insTraitTypo))
+    }
+}
+
+/// R4: partial birth dates whose month is known.
+@Suite("Partial birth dates with a known month")
+struct PartialMonthTests {
+    func decide(_ a: IdentityRecord, _ b: IdentityRecord) -> MatchExplanation {
+        Fixtures.matcher.evaluate(ComparableIdentity(a), ComparableIdentity(b))
+    }
+
+    @Test("R4: 00/06/1965 against 12/06/1965, same names, sex and home, links")
+    func monthKnownLinks() {
+        let a = Fixtures.record("A", given: "Sophie Léna", birth: "00/06/1965", phone: "0612345678")
+        let b = Fixtures.record("B", given: "SOPHIE LENA", birth: "1965-06-12", phone: "0612345678")
+        let result = decide(a, b)
+        #expect(result.contributions.first { $0.trait == .birthDate }?.level == .partialAgree)
+        #expect(!result.flags.contains(.placeholderBirthDate))
+        #expect(result.decision == .link)
+        // Year and month written without a day (YYYY-MM) are the same partial date.
+        let c = Fixtures.record("C", given: "Sophie Léna", birth: "1965-06", phone: "0612345678")
+        #expect(decide(c, b).decision == .link)
+    }
+
+    @Test("R4/R13: a partial date with a known month never links twins, homonyms, a shorter list or a 01/01 placeholder")
+    func monthKnownMustNotLink() {
+        let full = Fixtures.record("B", given: "SOPHIE LENA", birth: "1965-06-12", phone: "0612345678")
+        // Twins: two given-name lists, same home, same month.
+        let twin = Fixtures.record("T", given: "Claire Léna", birth: "00/06/1965", phone: "0612345678")
+        #expect(decide(twin, full).decision != .link)
+        // Homonym: nothing shared beyond the INS traits (another home, no telephone).
+        let homonym = Fixtures.record("H", given: "Sophie Léna", birth: "00/06/1965", address: "3 place du Marché",
+            postcode: "69003", city: "Lyon")
+        let elsewhere = Fixtures.record("E", given: "SOPHIE LENA", birth: "1965-06-12", address: "40 rue Nationale",
+            postcode: "59000", city: "Lille")
+        #expect(decide(homonym, elsewhere).decision != .link)
+        // A shorter given-name list (the first name only) against the full one: a twin MARIE X could
+        // hide behind MARIE, so the partial date keeps its flag.
+        let short = Fixtures.record("S", given: "Sophie", birth: "00/06/1965", phone: "0612345678")
+        #expect(decide(short, full).flags.contains(.placeholderBirthDate))
+        #expect(decide(short, full).decision != .link)
+        // Another month, or a 01/01 placeholder (no month given): never linked.
+        let otherMonth = Fixtures.record("M", given: "Sophie Léna", birth: "00/07/1965", phone: "0612345678")
+        #expect(decide(otherMonth, full).decision != .link)
+        let placeholder = Fixtures.record("P", given: "Sophie Léna", birth: "01/01/1965", phone: "0612345678")
+        #expect(decide(placeholder, full).flags.contains(.placeholderBirthDate))
+        #expect(decide(placeholder, full).decision != .link)
+        // Sex unknown on a side: not shown to be one person.
+        let noSex = Fixtures.record("X", given: "Sophie Léna", birth: "00/06/1965", sex: nil, phone: "0612345678")
+        #expect(decide(noSex, full).decision != .link)
+    }
+}
+
+/// R14: one usable INS on two records whose strict traits conflict.
+@Suite("Same INS with a strict conflict")
+struct SameINSConflictTests {
+    @Test("R14: a shared usable INS with a conflicting birth date is an alert (review, possible collision), never new")
+    func sameINSConflictToReview() {
+        let ins = Fixtures.ins("2760475056123")
+        let a = Fixtures.record("A", given: "Théo", birth: "17/04/1976", ins: ins, status: .retrieved)
+        let b = Fixtures.record("B", given: "THEO", birth: "19/04/1974", ins: ins, status: .retrieved)
+        let result = Fixtures.matcher.evaluate(ComparableIdentity(a), ComparableIdentity(b))
+        #expect(result.flags.contains(.strictConflict))
+        #expect(result.decision == .review)
+        #expect(result.flags.contains(.possibleCollision))
+    }
+}
+
+/// Batch output consistency: pairs and clusters say the same thing.
+@Suite("Review pairs inside one cluster")
+struct ClusterConsistencyTests {
+    @Test("A pair the links already joined in one cluster is reported as a link, flagged")
+    func reviewInsideClusterBecomesLink() {
+        // A shares the telephone with B and the street address with C; B and C share only the INS
+        // traits (an uncorroborated pair on its own), yet A–B and A–C make them one cluster.
+        let a = Fixtures.record("A", given: "Lucie", phone: "0612345678")
+        let b = Fixtures.record("B", given: "LUCIE", address: nil, postcode: nil, city: nil, phone: "0612345678")
+        let c = Fixtures.record("C", given: "Lucie", phone: nil)
+        let ids = [a, b, c].map(ComparableIdentity.init)
+        let bc = Fixtures.matcher.evaluate(ids[1], ids[2])
+        #expect(bc.decision == .review)
+        #expect(bc.flags.contains(.uncorroborated))
+        let result = BatchMatcher(matcher: Fixtures.matcher).dedupe(ids)
+        #expect(Set(result.clusters).count == 1)
+        let pair = result.pairs.first { $0.left == 1 && $0.right == 2 }
+        #expect(pair?.explanation.decision == .link)
+        #expect(pair?.explanation.flags.contains(.linkedThroughCluster) == true)
+        #expect(pair?.explanation.flags.contains(.uncorroborated) == true, "the pair's own reason stays visible")
+    }
+
+    @Test("R11/R13: twins, douteuse identities and pairs in two clusters keep their review")
+    func reviewOutsideClusterStays() {
+        // Twins bridged by a record without given name stay in two clusters; nothing is linked through.
+        let twin1 = Fixtures.record("T1", given: "Lucas", sex: "M", phone: "0612345678")
+        let twin2 = Fixtures.record("T2", given: "Louis", sex: "M", phone: "0612345678")
+        let vague = Fixtures.record("V", given: nil, sex: "M", phone: "0612345678")
+        let twins = BatchMatcher(matcher: Fixtures.matcher).dedupe([twin1, twin2, vague].map(ComparableIdentity.init))
+        #expect(!twins.pairs.contains { $0.explanation.flags.contains(.linkedThroughCluster) })
+        #expect(twins.clusters[0] != twins.clusters[1])
+        // Two homonyms with nothing in common beyond the INS traits: separate clusters, review only.
+        let h1 = Fixtures.record("H1", given: "Lucie", place: nil, address: "3 place du Marché", postcode: "69003", city: "Lyon")
+        let h2 = Fixtures.record("H2", given: "Lucie", place: nil, address: "40 rue Nationale", postcode: "59000", city: "Lille")
+        let homonyms = BatchMatcher(matcher: Fixtures.matcher).dedupe([h1, h2].map(ComparableIdentity.init))
+        #expect(homonyms.clusters[0] != homonyms.clusters[1])
+        #expect(homonyms.pairs.allSatisfy { $0.explanation.decision == .review })
+        // A douteuse identity (R11) is never linked, so never in another record's cluster.
+        let a = Fixtures.record("A", given: "Lucie", phone: "0612345678")
+        let doubtful = Fixtures.record("D", given: "Lucie", phone: "0612345678", attributes: [.doubtful])
+        let result = BatchMatcher(matcher: Fixtures.matcher).dedupe([a, doubtful].map(ComparableIdentity.init))
+        #expect(result.clusters[0] != result.clusters[1])
+        #expect(!result.pairs.contains { $0.explanation.decision == .link })
+    }
+}
