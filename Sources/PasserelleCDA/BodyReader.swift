@@ -92,21 +92,8 @@ struct BodyReader {
         if let data {
             result.data = data
             result.size = data.count
-            result.sha256 = SHA256.hash(data: data).hexString
+            result.sha256 = Hex.lowercase(SHA256.hash(data: data))
         }
         return result
-    }
-}
-
-extension Sequence where Element == UInt8 {
-    /// Lower-case hexadecimal rendering.
-    var hexString: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var bytes: [UInt8] = []
-        for byte in self {
-            bytes.append(digits[Int(byte >> 4)])
-            bytes.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -51,7 +51,7 @@ public struct CDAReader: Sendable {
         }
         var document = readDocument(element, context: context)
         document.provenance = Provenance(
-            sourceName: sourceName, size: bytes.count, sha256: SHA256.hash(data: bytes).hexString, format: format,
+            sourceName: sourceName, size: bytes.count, sha256: Hex.lowercase(SHA256.hash(data: bytes)), format: format,
             receivedAt: receivedAt)
         return ParsedCDA(
             document: document, diagnostics: parsed.diagnostics + context.diagnostics, tree: tree, clinicalDocument: element,

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import PasserelleModel
 
 /// Name-based UUIDs (RFC 9562 version 5: SHA-1 of a namespace UUID and a name) used as FHIR
 /// resource ids, so that converting the same document twice yields the same ids.
@@ -18,7 +19,7 @@ enum DeterministicID {
         var bytes = Array(hasher.finalize().prefix(16))
         bytes[6] = (bytes[6] & 0x0F) | 0x50
         bytes[8] = (bytes[8] & 0x3F) | 0x80
-        let hex = bytes.map { String(format: "%02x", $0) }.joined()
+        let hex = Hex.lowercase(bytes)
         let parts = [hex.prefix(8), hex.dropFirst(8).prefix(4), hex.dropFirst(12).prefix(4), hex.dropFirst(16).prefix(4), hex.dropFirst(20)]
         return parts.joined(separator: "-")
     }
@@ -33,6 +34,6 @@ enum Digests {
 
     /// Lower-case hex SHA-256 (the model's form).
     static func sha256Hex(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        Hex.lowercase(SHA256.hash(data: data))
     }
 }

@@ -90,6 +90,39 @@ public enum IndexChange: Sendable, Hashable, Codable {
     case recordUpdated(IdentityRecord)
 }
 
+extension IndexChange {
+    /// A short name of the kind of change (`created`, `linked`, `review-opened`, `review-accepted`,
+    /// `review-rejected`, `merged`, `unmerged`, `updated`), as the CLI and the HTTP API show it.
+    public var kind: String {
+        switch self {
+        case .recordCreatedPatient: "created"
+        case .recordLinked: "linked"
+        case .reviewOpened: "review-opened"
+        case .reviewAccepted: "review-accepted"
+        case .reviewRejected: "review-rejected"
+        case .patientsMerged: "merged"
+        case .recordUnmerged: "unmerged"
+        case .recordUpdated: "updated"
+        }
+    }
+
+    /// A one-line description naming identifiers only, never identity traits (safe to show in
+    /// listings and logs).
+    public var summary: String {
+        switch self {
+        case .recordCreatedPatient(let record, let patient): "identity \(record.id) created patient \(patient)"
+        case .recordLinked(let record, let patient): "identity \(record.id) linked to patient \(patient)"
+        case .reviewOpened(let item):
+            "review \(item.id) opened: identity \(item.record) vs patient \(item.candidatePatient) (\(item.candidateRecord))"
+        case .reviewAccepted(let id): "review \(id) accepted"
+        case .reviewRejected(let id): "review \(id) rejected"
+        case .patientsMerged(let survivor, let absorbed): "patient \(absorbed) merged into \(survivor)"
+        case .recordUnmerged(let record, let patient): "identity \(record) unmerged to new patient \(patient)"
+        case .recordUpdated(let record): "identity \(record.id) updated"
+        }
+    }
+}
+
 /// An entry of the append-only history.
 public struct IndexEvent: Sendable, Hashable, Codable {
     /// Position in the history, from 1.

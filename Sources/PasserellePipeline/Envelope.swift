@@ -1,5 +1,6 @@
 import Crypto
 public import Foundation
+import PasserelleModel
 
 /// One input as received: a source name, its exact bytes and when it arrived.
 ///
@@ -28,14 +29,6 @@ public struct Envelope: Sendable {
 public enum Hashing {
     /// Lower-case hex SHA-256 of `data`.
     public static func sha256Hex(_ data: Data) -> String {
-        let digest = SHA256.hash(data: data)
-        var text = ""
-        text.reserveCapacity(64)
-        let hex: [Character] = Array("0123456789abcdef")
-        for byte in digest {
-            text.append(hex[Int(byte >> 4)])
-            text.append(hex[Int(byte & 0x0F)])
-        }
-        return text
+        Hex.lowercase(SHA256.hash(data: data))
     }
 }

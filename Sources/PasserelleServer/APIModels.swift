@@ -142,25 +142,12 @@ public struct HistoryView: Codable, Sendable, Hashable {
 
     init(_ entry: HistoryEntry) {
         sequence = entry.sequence
-        (event, description) = Self.describe(entry.change)
+        event = entry.change.kind
+        description = entry.change.summary
         actor = entry.metadata.actor
         date = entry.metadata.date
         reason = entry.metadata.reason
         score = entry.metadata.score
-    }
-
-    static func describe(_ change: IndexChange) -> (String, String) {
-        switch change {
-        case .recordCreatedPatient(let record, let patient): ("created", "identity \(record.id) created patient \(patient)")
-        case .recordLinked(let record, let patient): ("linked", "identity \(record.id) linked to patient \(patient)")
-        case .reviewOpened(let item):
-            ("review-opened", "review \(item.id) opened: identity \(item.record) vs patient \(item.candidatePatient) (\(item.candidateRecord))")
-        case .reviewAccepted(let id): ("review-accepted", "review \(id) accepted")
-        case .reviewRejected(let id): ("review-rejected", "review \(id) rejected")
-        case .patientsMerged(let survivor, let absorbed): ("merged", "patient \(absorbed) merged into \(survivor)")
-        case .recordUnmerged(let record, let patient): ("unmerged", "identity \(record) unmerged to new patient \(patient)")
-        case .recordUpdated(let record): ("updated", "identity \(record.id) updated")
-        }
     }
 }
 

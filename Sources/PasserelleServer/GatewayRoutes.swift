@@ -264,7 +264,7 @@ enum GatewayRoutes {
     static func review(_ group: RouterGroup<GatewayContext>, _ service: GatewayService) {
         group.post("patients/{id}/merge") { request, context -> Response in
             let survivor = try Self.patientID(context)
-            let body = try await Self.decode(MergeRequest.self, request)
+            let body = try await Self.decode(MergeRequest.self, request, timeout: service.configuration.requestTimeoutSeconds)
             let absorbed = try Self.patientID(body.absorb)
             guard absorbed != survivor else { throw APIProblem.badRequest("MERGE-SAME", "a patient cannot be merged into itself") }
             try Self.requireReason(body.reason)
@@ -275,7 +275,7 @@ enum GatewayRoutes {
         }
         group.post("patients/{id}/unmerge") { request, context -> Response in
             let patient = try Self.patientID(context)
-            let body = try await Self.decode(UnmergeRequest.self, request)
+            let body = try await Self.decode(UnmergeRequest.self, request, timeout: service.configuration.requestTimeoutSeconds)
             let identity = try Self.identityID(body.identity)
             try Self.requireReason(body.reason)
             guard let stored = try await service.store.identity(identity) else { throw APIProblem.notFound("identity", identity.rawValue) }
@@ -291,7 +291,7 @@ enum GatewayRoutes {
         for decision in ["accept", "reject"] {
             group.post("review/{id}/\(decision)") { request, context -> Response in
                 let id = try Self.reviewID(context)
-                let body = try await Self.decode(DecisionRequest.self, request)
+                let body = try await Self.decode(DecisionRequest.self, request, timeout: service.configuration.requestTimeoutSeconds)
                 try Self.requireReason(body.reason)
                 guard let detail = try await service.store.review(id) else { throw APIProblem.notFound("review item", id.rawValue) }
                 guard detail.item.state == .open else {
@@ -331,7 +331,7 @@ enum GatewayRoutes {
     /// before reading when the client sends it — and answering `408 REQUEST-TIMEOUT` when it has
     /// not arrived whole within `timeout` seconds (a slow or stalled client). A body cut short by
     /// the timeout is never used.
-    static func body(_ request: inout Request, limit: Int, timeout seconds: Double = 30) async throws -> Data {
+    static func body(_ request: inout Request, limit: Int, timeout seconds: Double) async throws -> Data {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
             throw APIProblem(.contentTooLarge, code: "BODY-TOO-LARGE", title: "Request body too large",
                 detail: "the body has \(length) bytes; the limit is \(limit)")
@@ -355,10 +355,11 @@ enum GatewayRoutes {
     }
 
     /// Decodes a small JSON body (merge, unmerge, review decisions): `400 BODY-INVALID` when it is
-    /// not the documented form, `413` above 64 KiB.
-    static func decode<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
+    /// not the documented form, `413` above 64 KiB, `408` when it does not arrive within `timeout`
+    /// seconds (`requestTimeoutSeconds`).
+    static func decode<T: Decodable>(_ type: T.Type, _ request: Request, timeout: Double) async throws -> T {
         var request = request
-        let data = try await body(&request, limit: 64 * 1_024)
+        let data = try await body(&request, limit: 64 * 1_024, timeout: timeout)
         do {
             return try APIJSON.decoder.decode(type, from: data)
         } catch {

@@ -1,4 +1,5 @@
 import Crypto
+import PasserelleModel
 public import Foundation
 
 /// API token secrets: `psr_` followed by 32 random bytes in base64url. Only their SHA-256 is
@@ -16,9 +17,6 @@ public enum TokenSecrets {
 
     /// Lower-case hex SHA-256 of a secret, as stored.
     public static func hash(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        Hex.lowercase(SHA256.hash(data: Data(secret.utf8)))
     }
 }

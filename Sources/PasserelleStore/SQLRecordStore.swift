@@ -117,21 +117,7 @@ enum StoreCoding {
 
     /// Lower-case hex SHA-256.
     static func sha256(_ data: Data) -> String {
-        hex(SHA256.hash(data: data))
-    }
-
-    /// Lower-case hex of a digest.
-    static func hex(_ digest: SHA256.Digest) -> String {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
-        return String(unsafeUninitializedCapacity: SHA256.byteCount * 2) { buffer in
-            var index = 0
-            for byte in digest {
-                buffer[index] = digits[Int(byte >> 4)]
-                buffer[index + 1] = digits[Int(byte & 0x0F)]
-                index += 2
-            }
-            return index
-        }
+        Hex.lowercase(SHA256.hash(data: data))
     }
 
     /// Lower-case hex SHA-256 of a text's UTF-8 bytes.

@@ -208,8 +208,9 @@ public enum DocumentSource {
         return result
     }
 
+    /// Lower-case hex SHA-256 of an input (also of one that could not be read as a document).
     static func hexSHA256(_ bytes: Data) -> String {
-        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        Hex.lowercase(SHA256.hash(data: bytes))
     }
 
     static func unknownFormat(sourceName: String, empty: Bool) -> Diagnostic {

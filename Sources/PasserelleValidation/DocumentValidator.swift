@@ -151,19 +151,7 @@ public struct DocumentValidator: Sendable {
         }
         return CheckedCDA(
             parsed: parsed, diagnostics: diagnostics, schemaValidated: schemaValidated, rules: ruleSet.name,
-            sha256: parsed.document?.provenance?.sha256 ?? Self.sha256Hex(bytes))
-    }
-
-    /// Lower-case hex SHA-256 of an input that could not be read as a document.
-    static func sha256Hex(_ bytes: Data) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var hex: [UInt8] = []
-        hex.reserveCapacity(64)
-        for byte in SHA256.hash(data: bytes) {
-            hex.append(digits[Int(byte >> 4)])
-            hex.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: hex, as: UTF8.self)
+            sha256: parsed.document?.provenance?.sha256 ?? DocumentSource.hexSHA256(bytes))
     }
 
     private func ruleSet(for document: ClinicalDocument?) -> RuleSet {

@@ -170,7 +170,7 @@ struct PatientsCommand: AsyncParsableCommand {
             Query.printTable(
                 ["SEQ", "DATE", "ACTOR", "EVENT", "REASON"],
                 detail.history.map { entry in
-                    [String(entry.sequence), Query.iso(entry.metadata.date), entry.metadata.actor, Query.describe(entry.change).text,
+                    [String(entry.sequence), Query.iso(entry.metadata.date), entry.metadata.actor, entry.change.summary,
                      entry.metadata.reason]
                 }, empty: "  (none)")
         }

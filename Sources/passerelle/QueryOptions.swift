@@ -165,26 +165,10 @@ enum Query {
     /// ISO 8601 text of a date (UTC).
     static func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
 
-    /// A one-line, trait-free description of a link-history change.
-    static func describe(_ change: IndexChange) -> (kind: String, text: String) {
-        switch change {
-        case .recordCreatedPatient(let record, let patient): ("created", "identity \(record.id) created patient \(patient)")
-        case .recordLinked(let record, let patient): ("linked", "identity \(record.id) linked to patient \(patient)")
-        case .reviewOpened(let item):
-            ("review-opened", "review \(item.id) opened: identity \(item.record) vs patient \(item.candidatePatient) (\(item.candidateRecord))")
-        case .reviewAccepted(let id): ("review-accepted", "review \(id) accepted")
-        case .reviewRejected(let id): ("review-rejected", "review \(id) rejected")
-        case .patientsMerged(let survivor, let absorbed): ("merged", "patient \(absorbed) merged into \(survivor)")
-        case .recordUnmerged(let record, let patient): ("unmerged", "identity \(record) unmerged to new patient \(patient)")
-        case .recordUpdated(let record): ("updated", "identity \(record.id) updated")
-        }
-    }
-
     /// JSON of a link-history entry.
     static func json(_ entry: HistoryEntry) -> [String: Any] {
-        let described = describe(entry.change)
         var object: [String: Any] = [
-            "sequence": entry.sequence, "event": described.kind, "description": described.text,
+            "sequence": entry.sequence, "event": entry.change.kind, "description": entry.change.summary,
             "actor": entry.metadata.actor, "date": iso(entry.metadata.date), "reason": entry.metadata.reason,
         ]
         if let score = entry.metadata.score { object["score"] = score }

@@ -133,15 +133,7 @@ struct ByteRoutineTests {
     }
 
     static func read(_ bytes: [UInt8], profile: ExportProfile, cuts: [Int]) throws -> FlatReadResult {
-        var result = FlatReadResult(sourceName: "split.csv")
-        var parser = FlatExportParser(profile: profile, sourceName: "split.csv", receivedAt: Date(timeIntervalSince1970: 0))
-        var offset = 0
-        for cut in cuts + [bytes.count] where cut > offset {
-            try bytes[offset..<cut].withUnsafeBytes { try parser.consume($0) { result.append($0) } }
-            offset = cut
-        }
-        try parser.finish { result.append($0) }
-        return result
+        try FlatFixtures.feed(bytes, profile: profile, cuts: cuts, sourceName: "split.csv")
     }
 
     @Test func multiByteCharactersAndQuotedLineBreaksSplitAcrossReads() throws {

@@ -1,5 +1,5 @@
 import Foundation
-import PasserelleFlat
+@testable import PasserelleFlat
 import PasserelleModel
 
 /// Locates the repository's `Fixtures/` (through symlinked test folders too) and loads them.
@@ -27,6 +27,30 @@ enum FlatFixtures {
     static func read(_ relative: String, profile: ExportProfile, chunkSize: Int = 1 << 20) throws -> FlatReadResult {
         try FlatExportReader(profile: profile, chunkSize: chunkSize).read(bytes: bytes(relative), sourceName: relative)
     }
+
+    /// Feeds `bytes` to a parser in reads ending at each offset of `cuts` (then the rest), as a file
+    /// arrives in pieces. `plain` sets a preview limit, which turns batching off: every row goes
+    /// through `RowMapper.map` and `DocumentBuilder.build` one at a time.
+    static func feed(
+        _ bytes: [UInt8], profile: ExportProfile, cuts: [Int], jobs: Int = 1, plain: Bool = false,
+        sourceName: String = "fed.csv"
+    ) throws -> FlatReadResult {
+        var result = FlatReadResult(sourceName: sourceName)
+        var parser = FlatExportParser(profile: profile, sourceName: sourceName, receivedAt: Date(timeIntervalSince1970: 0))
+        parser.jobs = jobs
+        if plain { parser.previewLimit = Int.max }
+        var offset = 0
+        for cut in cuts + [bytes.count] where cut > offset {
+            try bytes[offset..<cut].withUnsafeBytes { try parser.consume($0) { result.append($0) } }
+            offset = cut
+        }
+        try parser.finish { result.append($0) }
+        result.summary = parser.summary
+        return result
+    }
+
+    /// Offsets cutting `count` bytes into reads of `chunk` bytes.
+    static func cuts(every chunk: Int, count: Int) -> [Int] { Array(stride(from: chunk, to: count, by: chunk)) }
 }
 
 extension FlatReadResult {

@@ -70,20 +70,8 @@ struct ParallelMappingTests {
     static func read(
         _ bytes: [UInt8], profile: ExportProfile, jobs: Int, chunk: Int, plain: Bool
     ) throws -> FlatReadResult {
-        var result = FlatReadResult(sourceName: "parallel.csv")
-        var parser = FlatExportParser(profile: profile, sourceName: "parallel.csv", receivedAt: Date(timeIntervalSince1970: 0))
-        parser.jobs = jobs
-        // A preview turns batching off: every row goes through `RowMapper.map` and `DocumentBuilder.build`.
-        if plain { parser.previewLimit = Int.max }
-        var offset = 0
-        while offset < bytes.count {
-            let end = min(bytes.count, offset + chunk)
-            try bytes[offset..<end].withUnsafeBytes { try parser.consume($0) { result.append($0) } }
-            offset = end
-        }
-        try parser.finish { result.append($0) }
-        result.summary = parser.summary
-        return result
+        try FlatFixtures.feed(bytes, profile: profile, cuts: FlatFixtures.cuts(every: chunk, count: bytes.count), jobs: jobs,
+            plain: plain, sourceName: "parallel.csv")
     }
 
     @Test(arguments: [(1, 1 << 20), (2, 1 << 20), (4, 1 << 20), (2, 4096), (3, 4093)] as [(Int, Int)])

@@ -59,16 +59,8 @@ struct RobustnessTests {
         var bytes = Array(file)
         for _ in 0..<400 { bytes += body }
         func read(chunk: Int) throws -> FlatReadResult {
-            var result = FlatReadResult(sourceName: "big.csv")
-            var parser = FlatExportParser(profile: profile, sourceName: "big.csv", receivedAt: Date(timeIntervalSince1970: 0))
-            var offset = 0
-            while offset < bytes.count {
-                let end = min(bytes.count, offset + chunk)
-                try bytes[offset..<end].withUnsafeBytes { try parser.consume($0) { result.append($0) } }
-                offset = end
-            }
-            try parser.finish { result.append($0) }
-            return result
+            try FlatFixtures.feed(bytes, profile: profile, cuts: FlatFixtures.cuts(every: chunk, count: bytes.count),
+                sourceName: "big.csv")
         }
         let whole = try read(chunk: bytes.count)
         let pieces = try read(chunk: chunk)

@@ -115,6 +115,26 @@ struct PatientIndexTests {
         #expect(index.records["B"]?.birthFamilyName == "DUPONT")
     }
 
+    @Test("History entries are shown by kind and a summary naming ids only, never traits")
+    func changeSummaries() throws {
+        var index = try index([Fixtures.record("A"), Fixtures.record("B", attributes: .doubtful),
+            Fixtures.record("C", given: "Paul", birth: "1950-06-07", sex: "M")])
+        let pc = try #require(index.patientOf["C"]), pa = try #require(index.patientOf["A"])
+        try index.merge(pc, into: pa, metadata: meta("source merge"))
+        try index.unmerge("C", metadata: meta("collision"))
+        let kinds = index.history.map(\.change.kind)
+        #expect(kinds.first == "created")
+        #expect(kinds.contains("review-opened"))
+        #expect(kinds.suffix(2) == ["merged", "unmerged"])
+        let merged = try #require(index.history.first { $0.change.kind == "merged" })
+        #expect(merged.change.summary == "patient \(pc) merged into \(pa)")
+        for entry in index.history {
+            for trait in ["DUPONT", "Marie", "Paul", "1980", "1950", "Lilas", "75011"] {
+                #expect(!entry.change.summary.contains(trait), "\(entry.change.kind) summary shows \(trait)")
+            }
+        }
+    }
+
     @Test("Errors describe ids only")
     func errorDescriptions() {
         #expect(PatientIndexError.unknownRecord("R42").description == "unknown identity record R42")

@@ -32,6 +32,24 @@ struct SlowClientTests {
         }
     }
 
+    @Test("a stalled JSON body on a review route (merge) is answered 408 within the configured time, nothing merged")
+    func stalledDecisionBody() async throws {
+        let harness = try await ServerHarness.make { $0.requestTimeoutSeconds = 0.5 }
+        defer { Task { await harness.close() } }
+        let secret = try #require(harness.secrets["review"])
+        try await harness.application().test(.live) { client in
+            let port = try #require(client.port)
+            let head = "POST /v1/patients/P1/merge HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(secret)\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 200\r\n\r\n{\"absorb\": \"P2\""
+            let started = ContinuousClock.now
+            let answer = try await RawHTTP.exchange(port: port, request: Data(head.utf8), readTimeoutSeconds: 15)
+            let elapsed = ContinuousClock.now - started
+            #expect(answer.hasPrefix("HTTP/1.1 408"), "answer: \(answer.prefix(200))")
+            #expect(answer.contains("REQUEST-TIMEOUT"))
+            #expect(elapsed < .seconds(10), "the configured 0.5 s applies, not a built-in default")
+        }
+    }
+
     @Test("a body that arrives in pieces within the timeout is processed")
     func slowButInTime() async throws {
         let harness = try await ServerHarness.make { $0.requestTimeoutSeconds = 10 }
