@@ -93,6 +93,36 @@ public final class ComparableIdentity: Sendable {
         self.diagnostics = diagnostics
     }
 
+    /// The same identity for the same record under another id: normalization does not depend on
+    /// the id, so a record normalized before it got its final id (a store assigns ids inside its
+    /// write transaction) need not be normalized again.
+    public func withRecordID(_ id: IdentityRecordID) -> ComparableIdentity {
+        record.id == id ? self : ComparableIdentity(self, recordID: id)
+    }
+
+    private init(_ other: ComparableIdentity, recordID: IdentityRecordID) {
+        var record = other.record
+        record.id = recordID
+        self.record = record
+        ins = other.ins
+        insConflicts = other.insConflicts
+        birthName = other.birthName
+        usedName = other.usedName
+        firstGivenName = other.firstGivenName
+        givenTokens = other.givenTokens
+        usedGivenName = other.usedGivenName
+        givenListTokens = other.givenListTokens
+        birthDate = other.birthDate
+        sex = other.sex
+        birthplaceCode = other.birthplaceCode
+        address = other.address
+        postcode = other.postcode
+        city = other.city
+        phone = other.phone
+        weakIdentifier = other.weakIdentifier
+        diagnostics = other.diagnostics
+    }
+
     private static func checkINS(
         _ record: IdentityRecord, sex: Sex, birthDate: BirthDate?, birthplace: String?,
         into diagnostics: inout [Diagnostic]

@@ -58,23 +58,26 @@ extension PatientIndex {
     /// Resolves an incoming record: links it to one patient, opens a review item (the record
     /// gets its own patient meanwhile), or creates a new patient. Several linkable patients make
     /// the case ambiguous: review. Every change is recorded in the history.
+    ///
+    /// `normalized`, when given, is the record's comparison form computed beforehand (used only
+    /// when it is of exactly this record).
     public mutating func resolve(
-        _ record: IdentityRecord, matcher: PairMatcher, metadata: EventMetadata
+        _ record: IdentityRecord, normalized: ComparableIdentity? = nil, matcher: PairMatcher, metadata: EventMetadata
     ) throws(PatientIndexError) -> Resolution {
         guard records[record.id] == nil else { throw .duplicateRecord(record.id) }
-        let identity = ComparableIdentity(record)
+        let identity = Self.comparable(record, normalized)
         let found = candidates(for: identity, matcher: matcher)
         let links = found.filter { $0.explanation.decision == .link }
         var meta = metadata
         if links.count == 1, let chosen = links.first {
             meta.score = chosen.explanation.score
             meta.reason = "\(metadata.reason); rule \(chosen.explanation.rule.rawValue)"
-            try append(.recordLinked(record: record, patient: chosen.patient), meta)
+            try append(.recordLinked(record: record, patient: chosen.patient), meta, normalized: identity)
             return Resolution(decision: .link, patient: chosen.patient, explanation: chosen.explanation,
                 review: nil, diagnostics: identity.diagnostics)
         }
         let patient = nextPatientID()
-        try append(.recordCreatedPatient(record: record, patient: patient), metadata)
+        try append(.recordCreatedPatient(record: record, patient: patient), metadata, normalized: identity)
         guard var top = found.first(where: { $0.explanation.decision != .new }) else {
             return Resolution(decision: .new, patient: patient, explanation: found.first?.explanation,
                 review: nil, diagnostics: identity.diagnostics)
@@ -117,11 +120,14 @@ extension PatientIndex {
     public mutating func update(
         _ record: IdentityRecord, matcher: PairMatcher, metadata: EventMetadata
     ) throws(PatientIndexError) -> [PatientCandidate] {
-        try append(.recordUpdated(record), metadata)
-        return candidates(for: ComparableIdentity(record), matcher: matcher)
+        let identity = ComparableIdentity(record)
+        try append(.recordUpdated(record), metadata, normalized: identity)
+        return candidates(for: identity, matcher: matcher)
     }
 
-    private mutating func append(_ change: IndexChange, _ metadata: EventMetadata) throws(PatientIndexError) {
-        try apply(IndexEvent(sequence: history.count + 1, change: change, metadata: metadata))
+    private mutating func append(
+        _ change: IndexChange, _ metadata: EventMetadata, normalized: ComparableIdentity? = nil
+    ) throws(PatientIndexError) {
+        try apply(IndexEvent(sequence: history.count + 1, change: change, metadata: metadata), normalized: normalized)
     }
 }

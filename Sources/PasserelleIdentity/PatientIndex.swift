@@ -44,16 +44,23 @@ public struct PatientIndex<Index: IdentityIndex>: Sendable {
 
     /// Appends an event after validating it against the current state.
     public mutating func apply(_ event: IndexEvent) throws(PatientIndexError) {
+        try apply(event, normalized: nil)
+    }
+
+    /// ``apply(_:)``, reusing `normalized` as the comparison form of the event's record when the
+    /// caller already has it (a store loading candidates it keeps normalized). It is used only
+    /// when its record is exactly the event's record; otherwise the record is normalized here.
+    public mutating func apply(_ event: IndexEvent, normalized: ComparableIdentity?) throws(PatientIndexError) {
         guard event.sequence == history.count + 1 else { throw .outOfSequence(event.sequence) }
         switch event.change {
         case .recordCreatedPatient(let record, let patient):
             guard records[record.id] == nil else { throw .duplicateRecord(record.id) }
-            add(record, to: patient)
+            add(record, to: patient, normalized: normalized)
             patientCounter += 1
         case .recordLinked(let record, let patient):
             guard records[record.id] == nil else { throw .duplicateRecord(record.id) }
             guard patients[patient] != nil else { throw .unknownPatient(patient) }
-            add(record, to: patient)
+            add(record, to: patient, normalized: normalized)
         case .reviewOpened(let item):
             guard records[item.record] != nil else { throw .unknownRecord(item.record) }
             reviews[item.id] = item
@@ -80,16 +87,22 @@ public struct PatientIndex<Index: IdentityIndex>: Sendable {
         case .recordUpdated(let record):
             guard records[record.id] != nil else { throw .unknownRecord(record.id) }
             records[record.id] = record
-            identityIndex.insert(ComparableIdentity(record))
+            identityIndex.insert(Self.comparable(record, normalized))
         }
         history.append(event)
     }
 
-    private mutating func add(_ record: IdentityRecord, to patient: PatientID) {
+    private mutating func add(_ record: IdentityRecord, to patient: PatientID, normalized: ComparableIdentity?) {
         records[record.id] = record
         patientOf[record.id] = patient
         patients[patient, default: CanonicalPatient(id: patient, records: [])].records.append(record.id)
-        identityIndex.insert(ComparableIdentity(record))
+        identityIndex.insert(Self.comparable(record, normalized))
+    }
+
+    /// `normalized` when it is the comparison form of exactly `record`, else `record` normalized.
+    static func comparable(_ record: IdentityRecord, _ normalized: ComparableIdentity?) -> ComparableIdentity {
+        if let normalized, normalized.record == record { return normalized }
+        return ComparableIdentity(record)
     }
 
     private mutating func merge(survivor: PatientID, absorbed: PatientID) throws(PatientIndexError) {

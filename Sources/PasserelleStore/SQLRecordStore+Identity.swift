@@ -78,7 +78,8 @@ extension SQLRecordStore {
         let date = configuration.clock()
         let resolution: Resolution
         do {
-            resolution = try local.resolve(record, matcher: matcher, metadata: EventMetadata(actor: actor, date: date, reason: reason))
+            resolution = try local.resolve(record, normalized: prepared.identity.withRecordID(record.id), matcher: matcher,
+                metadata: EventMetadata(actor: actor, date: date, reason: reason))
         } catch {
             throw StoreError.invalidOperation("identity resolution refused: \(error)")
         }
@@ -191,12 +192,12 @@ extension SQLRecordStore {
         let metadata = EventMetadata(actor: "store", date: Date(timeIntervalSince1970: 0), reason: "load")
         var patients = Set<String>()
         for row in rows {
-            let record = try identityCache.record(id: row[0].string ?? "", json: row[2].string)
+            let (record, normalized) = try identityCache.comparable(id: row[0].string ?? "", json: row[2].string)
             let patient = PatientID(rawValue: "~" + (row[1].string ?? ""))
             let change: IndexChange = patients.insert(patient.rawValue).inserted
                 ? .recordCreatedPatient(record: record, patient: patient) : .recordLinked(record: record, patient: patient)
             do {
-                try index.apply(IndexEvent(sequence: index.history.count + 1, change: change, metadata: metadata))
+                try index.apply(IndexEvent(sequence: index.history.count + 1, change: change, metadata: metadata), normalized: normalized)
             } catch {
                 throw StoreError.corrupt(what: "identity record \(record.id)", detail: "\(error)")
             }

@@ -115,6 +115,29 @@ struct PatientIndexTests {
         #expect(index.records["B"]?.birthFamilyName == "DUPONT")
     }
 
+    @Test("A precomputed comparison form is used only for exactly its record; renaming keeps the normalized traits")
+    func precomputedComparisonForm() throws {
+        let mismatched = ComparableIdentity(Fixtures.record("A", family: "MARTIN", given: "Zoé", birth: "2001-02-03"))
+        var index = PatientIndex(identityIndex: InMemoryIdentityIndex())
+        try index.apply(IndexEvent(sequence: 1, change: .recordCreatedPatient(record: Fixtures.record("A"), patient: PatientID(rawValue: "P1")),
+            metadata: meta("load")), normalized: mismatched)
+        // The index compares with A's own traits (DUPONT), not with the mismatched form (MARTIN).
+        let same = try index.resolve(Fixtures.record("B", given: "Marie Anne"), matcher: matcher, metadata: meta("import"))
+        #expect(same.decision == .link)
+        #expect(same.patient == PatientID(rawValue: "P1"))
+        let martin = try index.resolve(Fixtures.record("C", family: "MARTIN", given: "Zoé", birth: "2001-02-03"),
+            normalized: ComparableIdentity(Fixtures.record("X")).withRecordID("C"), matcher: matcher, metadata: meta("import"))
+        #expect(martin.decision == .new, "a form of other traits under the same id must not be used")
+
+        let renamed = ComparableIdentity(Fixtures.record("incoming")).withRecordID("I7")
+        let direct = ComparableIdentity(Fixtures.record("I7"))
+        #expect(renamed.record == direct.record)
+        #expect(renamed.birthName?.key == direct.birthName?.key)
+        #expect(renamed.firstGivenName?.key == direct.firstGivenName?.key)
+        #expect(renamed.birthDate == direct.birthDate)
+        #expect(Blocking.keys(renamed) == Blocking.keys(direct))
+    }
+
     @Test("History entries are shown by kind and a summary naming ids only, never traits")
     func changeSummaries() throws {
         var index = try index([Fixtures.record("A"), Fixtures.record("B", attributes: .doubtful),
