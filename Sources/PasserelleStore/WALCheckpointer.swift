@@ -58,7 +58,8 @@ final class WALCheckpointer: @unchecked Sendable {
         return (completed, lastFailure)
     }
 
-    /// Runs a last checkpoint of the pending commits, stops the thread and closes the connection.
+    /// Runs a last checkpoint, which also empties the log file, stops the thread and closes the
+    /// connection.
     func stop() {
         condition.lock()
         stopping = true
@@ -80,15 +81,17 @@ final class WALCheckpointer: @unchecked Sendable {
             let last = stopping
             condition.unlock()
             var failure: String?
-            if work {
+            if work || last {
+                // The last one, at close, also empties the log file (`TRUNCATE`).
+                let mode = last ? "TRUNCATE" : "PASSIVE"
                 do {
-                    try connection.writeWithoutTransaction { db in _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)") }
+                    try connection.writeWithoutTransaction { db in _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(\(mode))") }
                 } catch {
                     failure = SQLiteDriver.describe(error)
                 }
             }
             condition.lock()
-            if work {
+            if work || last {
                 completed += 1
                 lastFailure = failure
             }

@@ -10,7 +10,7 @@ struct WALCheckpointerTests {
         ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int) ?? 0
     }
 
-    @Test("commits reach the database file through background checkpoints; closing keeps every commit")
+    @Test("commits reach the database file through background checkpoints; closing empties the log and keeps every commit")
     func backgroundCheckpoints() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("passerelle-wal-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -34,6 +34,7 @@ struct WALCheckpointerTests {
         #expect(statistics.checkpoints >= 3)
         #expect(statistics.lastFailure == nil)
         try await driver.close()
+        #expect(Self.fileSize(path + "-wal") == 0, "closing empties the log into the database file")
 
         let reopened = try SQLiteDriver(path: path)
         let rows = try await reopened.read { tx in try await tx.query("SELECT COUNT(*), SUM(LENGTH(bytes)) FROM payload", []) }
