@@ -2,6 +2,9 @@ public import Foundation
 public import PasserelleEmit
 public import PasserelleModel
 public import PasserelleValidation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The output format of `passerelle convert`.
 public typealias ConvertFormat = PasserelleEmit.OutputFormat
@@ -34,16 +37,6 @@ public actor ConvertSink: DocumentSink {
         public var reasons: [String]?
     }
 
-    /// The manifest written by ``finish()``.
-    public struct Manifest: Codable, Sendable {
-        /// Output format.
-        public var format: String
-        /// Converted documents.
-        public var success: [ManifestEntry]
-        /// Failures with their reasons.
-        public var failure: [ManifestEntry]
-    }
-
     /// Output directory.
     public let directory: URL
     /// Output format.
@@ -61,9 +54,10 @@ public actor ConvertSink: DocumentSink {
         let journalURL = directory.appendingPathComponent("manifest.ndjson")
         var done: [String: String] = [:]
         var outputs: [String: String] = [:]
-        if let existing = try? Data(contentsOf: journalURL) {
-            for line in existing.split(separator: UInt8(ascii: "\n")) {
-                guard let entry = try? JSONDecoder().decode(ManifestEntry.self, from: line) else { continue }  // a torn last line
+        if let existing = try? FileHandle(forReadingFrom: journalURL) {
+            defer { try? existing.close() }
+            try Self.forEachLine(of: existing) { line, _ in
+                guard let entry = try? JSONDecoder().decode(ManifestEntry.self, from: line) else { return }  // a torn last line
                 done[entry.source] = entry.sha256
                 if let output = entry.output { outputs[output] = entry.sha256 }
             }
@@ -72,8 +66,17 @@ public actor ConvertSink: DocumentSink {
         }
         self.done = done
         self.outputsBySHA = outputs
-        let handle = try FileHandle(forWritingTo: journalURL)
-        try handle.seekToEnd()
+        let handle = try FileHandle(forUpdating: journalURL)
+        let end = try handle.seekToEnd()
+        if end > 0 {
+            // A line torn by a crash while appending must not swallow the next line: end it.
+            try handle.seek(toOffset: end - 1)
+            if try handle.read(upToCount: 1) != Data([UInt8(ascii: "\n")]) {
+                try handle.seekToEnd()
+                try handle.write(contentsOf: Data([UInt8(ascii: "\n")]))
+            }
+            try handle.seekToEnd()
+        }
         journal = handle
     }
 
@@ -137,16 +140,21 @@ public actor ConvertSink: DocumentSink {
         let target = directory.appendingPathComponent(name)
         let temporary = directory.appendingPathComponent(".\(name).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
         try data.write(to: temporary)
+        try rename(temporary, to: target)
+    }
+
+    /// `rename(2)`: replaces `target` atomically; the temporary file is removed on failure.
+    static func rename(_ temporary: URL, to target: URL) throws {
         let moved = temporary.withUnsafeFileSystemRepresentation { from in
             target.withUnsafeFileSystemRepresentation { to in
                 guard let from, let to else { return false }
-                return rename(from, to) == 0
+                return Glibc.rename(from, to) == 0
             }
         }
         guard moved else {
             let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(at: temporary)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "cannot rename the output into place: \(reason)"])
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "cannot rename \(temporary.lastPathComponent) into place: \(reason)"])
         }
     }
 
@@ -164,26 +172,100 @@ public actor ConvertSink: DocumentSink {
 
     public func sourceComplete(source: String, sha256: String, parts: Int) async throws {}
 
-    /// Writes `manifest.json` (SUCCESS and FAILURE lists, by source) from `manifest.ndjson`.
-    public func finish() throws -> Manifest {
-        try journal.synchronize()
-        let data = try Data(contentsOf: directory.appendingPathComponent("manifest.ndjson"))
-        var latest: [String: ManifestEntry] = [:]
-        for line in data.split(separator: UInt8(ascii: "\n")) {
-            guard let entry = try? JSONDecoder().decode(ManifestEntry.self, from: line) else { continue }
-            latest[entry.source] = entry
+    /// How many sources `manifest.json` lists as converted and as failed.
+    public struct ManifestCounts: Sendable, Hashable {
+        /// Sources listed under `success`.
+        public var success: Int
+        /// Sources listed under `failure`.
+        public var failure: Int
+
+        /// Creates counts.
+        public init(success: Int, failure: Int) {
+            self.success = success
+            self.failure = failure
         }
-        let entries = latest.values.sorted { $0.source < $1.source }
-        let manifest = Manifest(format: format.rawValue, success: entries.filter { $0.status == "SUCCESS" },
-            failure: entries.filter { $0.status == "FAILURE" })
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    }
+
+    /// Writes `manifest.json` from `manifest.ndjson`: `{"failure": [...], "format": "...",
+    /// "success": [...]}`, the latest entry of each source, sorted by source. Streamed: only the
+    /// position of each source's latest line is kept in memory, so a manifest of a million
+    /// sources needs tens of megabytes, not the whole journal decoded at once.
+    @discardableResult
+    public func finish() throws -> ManifestCounts {
+        try journal.synchronize()
+        let journalURL = directory.appendingPathComponent("manifest.ndjson")
+        let reader = try FileHandle(forReadingFrom: journalURL)
+        defer { try? reader.close() }
+        var latest: [String: ManifestLine] = [:]
+        try Self.forEachLine(of: reader) { line, offset in
+            // A torn last line (a crash while appending) is skipped, as on resume.
+            guard let entry = try? JSONDecoder().decode(ManifestEntry.self, from: line) else { return }
+            latest[entry.source] = ManifestLine(offset: offset, length: line.count, success: entry.status == "SUCCESS")
+        }
+        let sources = latest.keys.sorted()
         let target = directory.appendingPathComponent("manifest.json")
         let temporary = directory.appendingPathComponent(".manifest.json.tmp")
-        try encoder.encode(manifest).write(to: temporary)
-        if FileManager.default.fileExists(atPath: target.path) { try FileManager.default.removeItem(at: target) }
-        try FileManager.default.moveItem(at: temporary, to: target)
-        return manifest
+        _ = FileManager.default.createFile(atPath: temporary.path, contents: nil)
+        let writer = try FileHandle(forWritingTo: temporary)
+        var counts = ManifestCounts(success: 0, failure: 0)
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            func list(success: Bool) throws {
+                var first = true
+                for source in sources {
+                    guard let position = latest[source], position.success == success else { continue }
+                    try reader.seek(toOffset: UInt64(position.offset))
+                    let line = try reader.read(upToCount: position.length) ?? Data()
+                    let entry = try JSONDecoder().decode(ManifestEntry.self, from: line)
+                    let pretty = String(decoding: try encoder.encode(entry), as: UTF8.self)
+                        .replacingOccurrences(of: "\n", with: "\n    ")
+                    try writer.write(contentsOf: Data(((first ? "\n    " : ",\n    ") + pretty).utf8))
+                    first = false
+                    if success { counts.success += 1 } else { counts.failure += 1 }
+                }
+                try writer.write(contentsOf: Data((first ? "]" : "\n  ]").utf8))
+            }
+            try writer.write(contentsOf: Data("{\n  \"failure\" : [".utf8))
+            try list(success: false)
+            let format = String(decoding: try JSONEncoder().encode(format.rawValue), as: UTF8.self)
+            try writer.write(contentsOf: Data(",\n  \"format\" : \(format),\n  \"success\" : [".utf8))
+            try list(success: true)
+            try writer.write(contentsOf: Data("\n}\n".utf8))
+            try writer.synchronize()
+            try writer.close()
+        } catch {
+            try? writer.close()
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        }
+        try Self.rename(temporary, to: target)
+        return counts
+    }
+
+    /// Where a source's latest manifest line is in `manifest.ndjson`.
+    private struct ManifestLine {
+        var offset: Int
+        var length: Int
+        var success: Bool
+    }
+
+    /// Calls `body` with each newline-terminated line of `file` (without its newline) and its
+    /// byte offset, reading 1 MiB at a time; a last line without a newline is passed too.
+    static func forEachLine(of file: FileHandle, _ body: (Data, Int) throws -> Void) throws {
+        var pending = Data()
+        var pendingOffset = 0
+        while let chunk = try file.read(upToCount: 1 << 20), !chunk.isEmpty {
+            pending.append(chunk)
+            var start = pending.startIndex
+            while let newline = pending[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                if newline > start { try body(pending[start..<newline], pendingOffset + (start - pending.startIndex)) }
+                start = newline + 1
+            }
+            pendingOffset += start - pending.startIndex
+            pending = Data(pending[start...])
+        }
+        if !pending.isEmpty { try body(pending, pendingOffset) }
     }
 
     private func record(failure source: String, name: String, sha256: String, size: Int, reasons: [String]) throws -> DocumentResult {
