@@ -33,8 +33,9 @@ public enum InputEvent: Sendable {
 /// The inputs of a run: files, directories (recursively), `.zip` archives (read entry by entry
 /// in memory, never unpacked to disk) and standard input (`-`).
 ///
-/// Enumeration is lazy: the iterator reads one input's bytes when asked for it, so a consumer
-/// that keeps at most N envelopes holds at most N inputs' bytes whatever the archive size.
+/// Enumeration is lazy: directories are listed one at a time as the walk reaches them, and the
+/// iterator reads one input's bytes when asked for it, so memory depends on the largest
+/// directory and on how many envelopes the consumer keeps, not on the number of files.
 public struct InputSource: Sendable {
     /// One command-line input, expanded.
     public enum Input: Sendable, Hashable {
@@ -42,6 +43,10 @@ public struct InputSource: Sendable {
         case file(URL, name: String)
         /// A zip archive and its name in reports (entries are named `name!member`).
         case archive(URL, name: String)
+        /// A directory, walked when its turn comes: files with one of the extensions, or `.zip`,
+        /// in the order of their paths; hidden files included; symbolic links to files followed,
+        /// to directories not.
+        case directory(URL, name: String)
         /// Standard input.
         case standardInput
     }
@@ -89,21 +94,11 @@ public struct InputSource: Sendable {
                 inputs.append(Self.isArchive(url) ? .archive(url, name: path) : .file(url, name: path))
                 continue
             }
-            guard let enumerator = fileManager.enumerator(at: url, includingPropertiesForKeys: [.isRegularFileKey]) else {
+            guard access(url.path, R_OK | X_OK) == 0 else {
                 problems.append("\(path): cannot read the directory")
                 continue
             }
-            let root = url.standardizedFileURL.path
-            var found: [Input] = []
-            for case let file as URL in enumerator {
-                let ext = file.pathExtension.lowercased()
-                guard ext == "zip" || extensions.contains(ext) else { continue }
-                guard (try? file.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
-                let relative = String(file.standardizedFileURL.path.dropFirst(root.count)).drop { $0 == "/" }
-                let name = path.hasSuffix("/") ? path + relative : path + "/" + relative
-                found.append(ext == "zip" ? .archive(file, name: name) : .file(file, name: name))
-            }
-            inputs += found.sorted { $0.name < $1.name }
+            inputs.append(.directory(url, name: path))
         }
         self.inputs = inputs
         self.problems = problems
@@ -120,10 +115,22 @@ public struct InputSource: Sendable {
 
     /// The number of inputs to expect (files, plus the entries of each archive), for progress.
     public func estimatedCount() -> Int {
-        inputs.reduce(0) { count, input in
-            guard case .archive(let url, _) = input else { return count + 1 }
-            guard let archive = try? Archive(url: url, accessMode: .read, pathEncoding: nil) else { return count + 1 }
-            return count + archive.reduce(0) { $0 + (self.accepts(entry: $1) ? 1 : 0) }
+        func archiveCount(_ url: URL) -> Int {
+            guard let archive = try? Archive(url: url, accessMode: .read, pathEncoding: nil) else { return 1 }
+            return archive.reduce(0) { $0 + (self.accepts(entry: $1) ? 1 : 0) }
+        }
+        return inputs.reduce(0) { count, input in
+            switch input {
+            case .archive(let url, _): return count + archiveCount(url)
+            case .directory(let url, let name):
+                var walker = DirectoryWalker(root: url, name: name, extensions: extensions)
+                var found = 0
+                while let item = walker.next() {
+                    if case .archive(let url, _) = item { found += archiveCount(url) } else { found += 1 }
+                }
+                return count + found
+            case .file, .standardInput: return count + 1
+            }
         }
     }
 
@@ -143,6 +150,7 @@ public struct InputSource: Sendable {
         let source: InputSource
         var index = 0
         var entries: (archive: Archive, iterator: AnyIterator<Entry>, name: String)?
+        var walker: DirectoryWalker?
 
         init(source: InputSource) { self.source = source }
 
@@ -155,6 +163,23 @@ public struct InputSource: Sendable {
                         return source.read(entry, of: current.archive, archiveName: current.name)
                     }
                     entries = nil
+                }
+                if walker != nil {
+                    if let item = walker?.next() {
+                        switch item {
+                        case .file(let url, let name): return source.readFile(url, name: name)
+                        case .unreadable(let name, let reason): return .unreadable(source: name, reason: reason)
+                        case .archive(let url, let name):
+                            do {
+                                let archive = try Archive(url: url, accessMode: .read)
+                                entries = (archive, archive.makeIterator(), name)
+                            } catch {
+                                return .unreadable(source: name, reason: "[INPUT-ARCHIVE] not a readable zip archive (\(error))")
+                            }
+                        }
+                        continue
+                    }
+                    walker = nil
                 }
                 guard index < source.inputs.count else { return nil }
                 let input = source.inputs[index]
@@ -171,6 +196,8 @@ public struct InputSource: Sendable {
                     } catch {
                         return .unreadable(source: name, reason: "[INPUT-ARCHIVE] not a readable zip archive (\(error))")
                     }
+                case .directory(let url, let name):
+                    walker = DirectoryWalker(root: url, name: name, extensions: source.extensions)
                 }
             }
         }
@@ -287,8 +314,98 @@ extension InputSource.Input {
     /// The name in reports.
     public var name: String {
         switch self {
-        case .file(_, let name), .archive(_, let name): name
+        case .file(_, let name), .archive(_, let name), .directory(_, let name): name
         case .standardInput: "-"
         }
+    }
+}
+
+/// Walks a directory tree depth-first, listing one directory at a time: the files with one of
+/// `extensions` (or `.zip`) in the order of their paths (`a-b.xml` before `a/c.xml`, as a sort
+/// of the full paths gives), named `name/relative/path`.
+struct DirectoryWalker {
+    enum Item {
+        case file(URL, name: String)
+        case archive(URL, name: String)
+        /// A subdirectory that could not be listed (never skipped silently).
+        case unreadable(name: String, reason: String)
+    }
+
+    private struct Frame {
+        var url: URL
+        var prefix: String
+        /// Entry names, directories with a trailing `/`, sorted.
+        var entries: [String]
+        var index = 0
+    }
+
+    let extensions: Set<String>
+    private var stack: [Frame] = []
+    private var pendingRoot: (url: URL, name: String)?
+
+    init(root: URL, name: String, extensions: Set<String>) {
+        self.extensions = extensions
+        pendingRoot = (root, name)
+    }
+
+    mutating func next() -> Item? {
+        if let root = pendingRoot {
+            pendingRoot = nil
+            let prefix = root.name.hasSuffix("/") ? root.name : root.name + "/"
+            if let failure = push(root.url, prefix: prefix) { return .unreadable(name: root.name, reason: failure) }
+        }
+        while !stack.isEmpty {
+            let top = stack.count - 1
+            guard stack[top].index < stack[top].entries.count else {
+                stack.removeLast()
+                continue
+            }
+            let entry = stack[top].entries[stack[top].index]
+            stack[top].index += 1
+            let prefix = stack[top].prefix
+            if entry.hasSuffix("/") {
+                let child = stack[top].url.appendingPathComponent(String(entry.dropLast()), isDirectory: true)
+                if let failure = push(child, prefix: prefix + entry) { return .unreadable(name: prefix + entry.dropLast(), reason: failure) }
+                continue
+            }
+            let url = stack[top].url.appendingPathComponent(entry, isDirectory: false)
+            let ext = (entry as NSString).pathExtension.lowercased()
+            return ext == "zip" ? .archive(url, name: prefix + entry) : .file(url, name: prefix + entry)
+        }
+        return nil
+    }
+
+    /// Lists `url` and pushes it; returns the reason when it cannot be listed.
+    private mutating func push(_ url: URL, prefix: String) -> String? {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: url.path)
+        } catch {
+            return "[INPUT-IO] cannot read the directory (\((error as NSError).localizedDescription))"
+        }
+        var entries: [String] = []
+        entries.reserveCapacity(names.count)
+        for name in names {
+            var info = stat()
+            let path = url.appendingPathComponent(name).path
+            guard lstat(path, &info) == 0 else { continue }
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR:
+                entries.append(name + "/")
+            case S_IFREG, S_IFLNK:
+                let ext = (name as NSString).pathExtension.lowercased()
+                guard ext == "zip" || extensions.contains(ext) else { continue }
+                // A symbolic link counts when it leads to a regular file.
+                if info.st_mode & S_IFMT == S_IFLNK {
+                    guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { continue }
+                }
+                entries.append(name)
+            default:
+                continue
+            }
+        }
+        entries.sort()
+        stack.append(Frame(url: url, prefix: prefix, entries: entries))
+        return nil
     }
 }

@@ -140,4 +140,31 @@ struct PipelineConcurrencyTests {
         }
         #expect(reason.hasPrefix("[INPUT-TOO-LARGE]"))
     }
+
+    @Test("directories are walked lazily in the order of the full paths: hidden files, subfolders, links to files; links to folders not followed")
+    func directoryWalk() throws {
+        let scratch = try ScratchDirectory()
+        for name in ["in/b.xml", "in/a-b.xml", "in/a/c.xml", "in/a/z/d.xml", "in/.hidden.xml", "in/notes.txt", "in/a/z/e.XML"] {
+            try scratch.write(name, TestCDA.document(id: name))
+        }
+        let root = scratch.url.appendingPathComponent("in")
+        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("link.xml").path, withDestinationPath: "b.xml")
+        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("loop").path, withDestinationPath: ".")
+        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("dangling.xml").path, withDestinationPath: "gone.xml")
+        let source = InputSource(paths: [root.path], extensions: ["xml"])
+        #expect(source.problems.isEmpty)
+        var iterator = source.makeIterator()
+        var names: [String] = []
+        while let event = iterator.next() {
+            guard case .envelope(let envelope) = event else {
+                Issue.record("unexpected \(event)")
+                continue
+            }
+            names.append(String(envelope.sourceName.dropFirst(root.path.count + 1)))
+        }
+        let expected = [".hidden.xml", "a-b.xml", "a/c.xml", "a/z/d.xml", "a/z/e.XML", "b.xml", "link.xml"]
+        #expect(names == expected)
+        #expect(expected == expected.sorted(), "the order of a sort of the full paths")
+        #expect(source.estimatedCount() == expected.count)
+    }
 }
