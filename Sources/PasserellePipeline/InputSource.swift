@@ -170,12 +170,7 @@ public struct InputSource: Sendable {
                         case .file(let url, let name): return source.readFile(url, name: name)
                         case .unreadable(let name, let reason): return .unreadable(source: name, reason: reason)
                         case .archive(let url, let name):
-                            do {
-                                let archive = try Archive(url: url, accessMode: .read)
-                                entries = (archive, archive.makeIterator(), name)
-                            } catch {
-                                return .unreadable(source: name, reason: "[INPUT-ARCHIVE] not a readable zip archive (\(error))")
-                            }
+                            if let failure = open(archive: url, name: name) { return failure }
                         }
                         continue
                     }
@@ -190,15 +185,21 @@ public struct InputSource: Sendable {
                 case .file(let url, let name):
                     return source.readFile(url, name: name)
                 case .archive(let url, let name):
-                    do {
-                        let archive = try Archive(url: url, accessMode: .read)
-                        entries = (archive, archive.makeIterator(), name)
-                    } catch {
-                        return .unreadable(source: name, reason: "[INPUT-ARCHIVE] not a readable zip archive (\(error))")
-                    }
+                    if let failure = open(archive: url, name: name) { return failure }
                 case .directory(let url, let name):
                     walker = DirectoryWalker(root: url, name: name, extensions: source.extensions)
                 }
+            }
+        }
+
+        /// Starts reading an archive's entries; the event to report when it cannot be opened.
+        private mutating func open(archive url: URL, name: String) -> InputEvent? {
+            do {
+                let archive = try Archive(url: url, accessMode: .read)
+                entries = (archive, archive.makeIterator(), name)
+                return nil
+            } catch {
+                return .unreadable(source: name, reason: "[INPUT-ARCHIVE] not a readable zip archive (\(error))")
             }
         }
     }
