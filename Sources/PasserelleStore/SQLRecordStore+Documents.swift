@@ -41,7 +41,7 @@ extension SQLRecordStore {
             if let setKey { lockKeys.append("set:" + setKey) }
             if let prepared { lockKeys += prepared.lockKeys }
         }
-        let modelJSON = try StoreCoding.json(model)
+        let modelJSON = try StoreCoding.modelJSON(model)
         let attachments = model.body.attachments.compactMap { attachment -> (String?, Data)? in
             attachment.data.map { (attachment.mediaType, $0) }
         }

@@ -31,7 +31,9 @@ struct WALCheckpointerTests {
         }
         #expect(Self.fileSize(path) >= emptySize + 48 * 8_192, "the database file holds the 48 rows")
         let statistics = driver.checkpointer.statistics
-        #expect(statistics.checkpoints >= 3)
+        // How many checkpoints copied the 48 commits depends on when the thread wakes (one
+        // checkpoint takes every commit pending by then): at least one did.
+        #expect(statistics.checkpoints >= 1)
         #expect(statistics.lastFailure == nil)
         try await driver.close()
         #expect(Self.fileSize(path + "-wal") == 0, "closing empties the log into the database file")
