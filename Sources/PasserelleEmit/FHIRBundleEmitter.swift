@@ -42,10 +42,14 @@ public struct FHIRBundleEmitter: Sendable {
             id: DeterministicID.uuid(for: "Bundle|\(builder.documentKey)|\(canonical ?? "")|\(status.rawValue)"),
             type: "collection",
             entry: builder.entries.map { FHIRBundle.Entry(fullUrl: "urn:uuid:" + $0.id, resource: $0) })
-        let encoder = JSONEncoder()
-        encoder.outputFormatting =
-            configuration.prettyPrinted ? [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted] : [.sortedKeys, .withoutEscapingSlashes]
         do {
+            guard configuration.prettyPrinted else {
+                // Compact output (convert, the HTTP API): written while the bundle encodes
+                // itself, members in declaration order (`resourceType` first), no sorting.
+                return try StreamingJSONEncoder().encode(bundle)
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
             return try encoder.encode(bundle)
         } catch {
             throw EmitError(

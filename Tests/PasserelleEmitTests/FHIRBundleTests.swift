@@ -32,6 +32,24 @@ struct FHIRBundleTests {
         #expect(try entries[1].object("resource").string("resourceType") == "DocumentReference")
     }
 
+    @Test("compact and pretty-printed bundles hold the same JSON; compact puts resourceType first and is the same bytes every time")
+    func compactAndPrettyAgree() throws {
+        let (document, bytes) = try EmitFixtures.document("ldl-ses-complete.xml")
+        let compact = try emitter.bundle(for: document, originalBytes: bytes, canonicalPatientID: "P-000042")
+        var pretty = emitter.configuration
+        pretty.prettyPrinted = true
+        let printed = try FHIRBundleEmitter(configuration: pretty).bundle(for: document, originalBytes: bytes, canonicalPatientID: "P-000042")
+        let a = try JSONSerialization.jsonObject(with: compact) as? NSDictionary
+        let b = try JSONSerialization.jsonObject(with: printed) as? NSDictionary
+        #expect(a != nil && a == b)
+        #expect(try emitter.bundle(for: document, originalBytes: bytes, canonicalPatientID: "P-000042") == compact)
+        let text = String(decoding: compact, as: UTF8.self)
+        #expect(text.hasPrefix(#"{"resourceType":"Bundle""#))
+        let resources = text.components(separatedBy: #""resource":{"#).dropFirst()
+        #expect(resources.count >= 4)
+        #expect(resources.allSatisfy { $0.hasPrefix(#""resourceType":"#) }, "every resource starts with its resourceType")
+    }
+
     @Test("Patient: INS test OID with FR Core type, IPP as PI, canonical id under the gateway OID")
     func patientIdentifiers() throws {
         let (bundle, _, _) = try bundle("ldl-ses-complete.xml")
