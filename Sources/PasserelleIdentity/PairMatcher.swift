@@ -189,12 +189,10 @@ public struct PairMatcher: Sendable {
         _ vector: ComparisonVector, _ a: ComparableIdentity, _ b: ComparableIdentity, corroborated: Bool
     ) -> Bool {
         guard corroborated, let x = a.birthDate, let y = b.birthDate, x.year == y.year,
-            let month = realMonth(x), month == realMonth(y),
-            vector[.givenName] == .exact, a.givenListTokens == b.givenListTokens,
-            vector[.familyName] == .exact || vector[.familyName] == .crossName,
-            vector[.sex] == .exact
+            let month = realMonth(x), month == realMonth(y)
         else { return false }
-        return true
+        return vector[.givenName] == .exact && a.givenListTokens == b.givenListTokens
+            && (vector[.familyName] == .exact || vector[.familyName] == .crossName) && vector[.sex] == .exact
     }
 
     /// The month of a date when the source gave it: `nil` for a year alone and for a 01/01 or
@@ -220,11 +218,10 @@ public struct PairMatcher: Sendable {
         case .oneTypo?: datesAgree = a.birthDate?.year == b.birthDate?.year
         default: datesAgree = false
         }
-        guard datesAgree, vector[.sex] != .disagree, !vector.namesSwapped,
-            let given = vector[.givenName], [.exact, .phonetic, .fuzzyHigh].contains(given),
-            let family = vector[.familyName], [.exact, .crossName, .phonetic, .fuzzyHigh].contains(family)
+        guard datesAgree, vector[.sex] != .disagree, !vector.namesSwapped, let given = vector[.givenName],
+            let family = vector[.familyName]
         else { return false }
-        return true
+        return [.exact, .phonetic, .fuzzyHigh].contains(given) && [.exact, .crossName, .phonetic, .fuzzyHigh].contains(family)
     }
 
     /// Both birth names known and unrelated (not equal, not phonetic, not close): the INS birth-name

@@ -1,6 +1,7 @@
 import Foundation
 public import PasserelleFlat
 import PasserelleModel
+import PasserelleStore
 public import PasserelleValidation
 
 /// What the pipeline reads and validates.
@@ -166,43 +167,6 @@ extension InputEvent {
         switch self {
         case .envelope(let envelope): envelope.bytes.count
         case .unreadable: 0
-        }
-    }
-}
-
-/// A counting semaphore for async code: waiters suspend (they never block a thread).
-final class AsyncSemaphore: @unchecked Sendable {
-    private let mutex = NSLock()
-    private var value: Int
-    private var waiters: [CheckedContinuation<Void, Never>] = []
-
-    init(value: Int) { self.value = value }
-
-    /// Takes a permit, waiting for one when none is free.
-    func wait() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            mutex.lock()
-            if value > 0 {
-                value -= 1
-                mutex.unlock()
-                continuation.resume()
-            } else {
-                waiters.append(continuation)
-                mutex.unlock()
-            }
-        }
-    }
-
-    /// Returns a permit, handing it to the oldest waiter.
-    func signal() {
-        mutex.lock()
-        if waiters.isEmpty {
-            value += 1
-            mutex.unlock()
-        } else {
-            let next = waiters.removeFirst()
-            mutex.unlock()
-            next.resume()
         }
     }
 }

@@ -87,9 +87,7 @@ enum StoreClock {
         var whole = time_t(wholeSeconds)
         var parts = tm()
         guard gmtime_r(&whole, &parts) != nil, (1000...9999).contains(Int(parts.tm_year) + 1900) else {
-            lock.lock()
-            defer { lock.unlock() }
-            return formatter.string(from: date)
+            return formatterText(date)
         }
         let millis = Int(milliseconds - wholeSeconds * 1000)
         var bytes: [UInt8] = Array("0000-00-00T00:00:00.000Z".utf8)

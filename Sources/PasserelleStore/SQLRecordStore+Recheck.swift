@@ -19,7 +19,7 @@ extension SQLRecordStore {
         let (stored, storedIdentity) = try identityCache.comparable(id: storedID.rawValue, json: row[2].string)
         var incoming = input
         incoming.id = storedID
-        let incomingIdentity = prepared?.identity ?? ComparableIdentity(incoming)
+        let incomingIdentity = prepared?.identity.withRecordID(storedID) ?? ComparableIdentity(incoming)
         let contradictions = StrictTraits.contradictions(storedIdentity, incomingIdentity)
         guard contradictions.isEmpty else {
             return try await openCollision(input, known: storedIdentity, knownPatient: patient, contradictions: contradictions,

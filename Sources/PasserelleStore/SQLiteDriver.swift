@@ -7,7 +7,7 @@ internal import GRDB
 final class SQLiteDriver: SQLDriver {
     let dialect = SQLDialect.sqlite
     private let pool: DatabasePool
-    private let writeLock = AsyncLock()
+    private let writeLock = AsyncSemaphore(value: 1)
     /// Checkpoints the write-ahead log off the writer's path.
     let checkpointer: WALCheckpointer
     /// The database file.
@@ -57,7 +57,7 @@ final class SQLiteDriver: SQLDriver {
     }
 
     func write<T: Sendable>(_ body: @Sendable (any SQLTransaction) async throws -> T) async throws -> T {
-        try await writeLock.withLock {
+        try await writeLock.withPermit {
             let transaction = SQLiteWriteTransaction(pool: pool)
             try transaction.sync { db in try db.execute(sql: "BEGIN IMMEDIATE") }
             do {
