@@ -7,10 +7,6 @@ import Testing
 struct CompoundAndPlaceholderTests {
     let matcher = Fixtures.matcher
 
-    func decide(_ a: IdentityRecord, _ b: IdentityRecord) -> MatchExplanation {
-        matcher.evaluate(ComparableIdentity(a), ComparableIdentity(b))
-    }
-
     @Test("R3: JEAN-CHRISTOPHE is the start of the list JEAN CHRISTOPHE PIERRE", arguments: [
         ("Jean-Christophe", "JEAN CHRISTOPHE PIERRE"),
         ("JEAN CHRISTOPHE CLEMENT", "Jean-Christophe Clement"),
@@ -36,7 +32,7 @@ struct CompoundAndPlaceholderTests {
         let y = Fixtures.identity("B") { $0.birthGivenNames = "MARIE LOUISE" }
         let level = Comparator.compare(x, y)[.givenName]
         #expect(level != .exact && level != .fuzzyHigh)
-        let twins = decide(Fixtures.record("A", given: "Marie-Anne"), Fixtures.record("B", given: "Marie Louise"))
+        let twins = Fixtures.decide(Fixtures.record("A", given: "Marie-Anne"), Fixtures.record("B", given: "Marie Louise"))
         #expect(twins.decision != .link)
     }
 
@@ -44,7 +40,7 @@ struct CompoundAndPlaceholderTests {
     func hyphenDroppedLinks() {
         let a = Fixtures.record("A", given: "JEAN-CHRISTOPHE", sex: "M", phone: "0611223344")
         let b = Fixtures.record("B", given: "Jean Christophe", sex: "M", phone: "0611223344")
-        #expect(decide(a, b).decision == .link)
+        #expect(Fixtures.decide(a, b).decision == .link)
     }
 
     @Test("R4: a 01/01 or 31/12 placeholder against a full date of the same year is a partial agreement", arguments: [
@@ -66,7 +62,7 @@ struct CompoundAndPlaceholderTests {
     func placeholderToReview() {
         let a = Fixtures.record("A", given: "Lina", birth: "01/01/2002", phone: "0749481545")
         let b = Fixtures.record("B", given: "LINA", birth: "2002-09-20", phone: "0749481545")
-        let result = decide(a, b)
+        let result = Fixtures.decide(a, b)
         #expect(result.flags.contains(.placeholderBirthDate))
         #expect(result.decision == .review)
     }
@@ -76,7 +72,7 @@ struct CompoundAndPlaceholderTests {
         let a = Fixtures.record("A", given: "Lina", birth: "01/01/2002", place: nil, address: nil, postcode: nil, city: nil)
         let b = Fixtures.record("B", given: "LINA", birth: "2002-09-20", place: "33063", address: "3 rue Haute",
             postcode: "33000", city: "Bordeaux")
-        let result = decide(a, b)
+        let result = Fixtures.decide(a, b)
         #expect(result.decision != .link)
         #expect(result.flags.contains(.placeholderBirthDate))
     }
@@ -85,7 +81,7 @@ struct CompoundAndPlaceholderTests {
     func placeholderTwins() {
         let a = Fixtures.record("A", given: "Lucas", birth: "01/01/2002", sex: "M", phone: "0612345678")
         let b = Fixtures.record("B", given: "Louis", birth: "2002-09-20", sex: "M", phone: "0612345678")
-        #expect(decide(a, b).decision != .link)
+        #expect(Fixtures.decide(a, b).decision != .link)
     }
 
     @Test("R13: lists starting with the same name but going on differently are not the same first given name")
@@ -95,7 +91,7 @@ struct CompoundAndPlaceholderTests {
         #expect(Comparator.compare(x, y)[.givenName] == .tokenOverlap)
         let shorter = Fixtures.identity("C") { $0.birthGivenNames = "MARIE" }
         #expect(Comparator.compare(x, shorter)[.givenName] == .exact)
-        let twins = decide(Fixtures.record("A", given: "Marie Hélène"), Fixtures.record("B", given: "MARIE MICKAEL"))
+        let twins = Fixtures.decide(Fixtures.record("A", given: "Marie Hélène"), Fixtures.record("B", given: "MARIE MICKAEL"))
         #expect(twins.decision != .link)
         #expect(twins.flags.contains(.possibleTwins))
     }
@@ -120,7 +116,7 @@ struct CompoundAndPlaceholderTests {
     func familyNameConflict() {
         let a = Fixtures.record("A", family: "HUET", given: "Hugo", sex: "M", address: "46 route de Bretagne")
         let b = Fixtures.record("B", family: "BOULANGER", given: "HUGO", sex: "M", address: "46 route de Bretagne")
-        let result = decide(a, b)
+        let result = Fixtures.decide(a, b)
         #expect(result.flags.contains(.familyNameConflict))
         #expect(result.decision != .link)
     }
@@ -132,7 +128,7 @@ struct CompoundAndPlaceholderTests {
             place: "06088", ins: ins, status: .qualified)
         let child = Fixtures.record("B", family: "LEFEVRE", given: "Nathalie Geneviève", birth: nil, sex: nil, place: nil,
             ins: ins, status: .provisional)
-        let result = decide(mother, child)
+        let result = Fixtures.decide(mother, child)
         #expect(result.decision == .review)
         #expect(result.flags.contains(.possibleCollision))
     }

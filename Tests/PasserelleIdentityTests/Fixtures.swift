@@ -32,4 +32,9 @@ enum Fixtures {
     }
 
     static let matcher = PairMatcher()
+
+    /// The built-in matcher's decision on two records.
+    static func decide(_ a: IdentityRecord, _ b: IdentityRecord) -> MatchExplanation {
+        matcher.evaluate(ComparableIdentity(a), ComparableIdentity(b))
+    }
 }

@@ -6,15 +6,11 @@ import Testing
 struct MatcherTests {
     let matcher = Fixtures.matcher
 
-    func decide(_ a: IdentityRecord, _ b: IdentityRecord) -> MatchExplanation {
-        matcher.evaluate(ComparableIdentity(a), ComparableIdentity(b))
-    }
-
     @Test("R13: twins (same family, birth date, birthplace, address, phone; different given names) never link")
     func twins() {
         let a = Fixtures.record("A", given: "Lucas", sex: "M", phone: "0612345678")
         let b = Fixtures.record("B", given: "Louis", sex: "M", phone: "0612345678")
-        let result = decide(a, b)
+        let result = Fixtures.decide(a, b)
         #expect(result.decision != .link)
         #expect(result.flags.contains(.possibleTwins))
     }
@@ -23,14 +19,14 @@ struct MatcherTests {
     func compoundTwins() {
         let a = Fixtures.record("A", given: "Marie-Anne", phone: "0612345678")
         let b = Fixtures.record("B", given: "Marie-Louise", phone: "0612345678")
-        #expect(decide(a, b).decision != .link)
+        #expect(Fixtures.decide(a, b).decision != .link)
     }
 
     @Test("R13: parent and child sharing family and given names and address never link")
     func parentChild() {
         let father = Fixtures.record("A", given: "Jean", birth: "1961-03-02", sex: "M", phone: "0145454545")
         let son = Fixtures.record("B", given: "Jean", birth: "1990-11-23", sex: "M", phone: "0145454545")
-        let result = decide(father, son)
+        let result = Fixtures.decide(father, son)
         #expect(result.decision == .new)
         #expect(result.flags.contains(.strictConflict))
     }
@@ -39,7 +35,7 @@ struct MatcherTests {
     func spouses() {
         let wife = Fixtures.record("A", family: "MARTIN", used: "DUPONT", given: "Claire", birth: "1975-02-11", phone: "0145454545")
         let husband = Fixtures.record("B", family: "DUPONT", given: "Marc", birth: "1973-08-30", sex: "M", phone: "0145454545")
-        #expect(decide(wife, husband).decision == .new)
+        #expect(Fixtures.decide(wife, husband).decision == .new)
     }
 
     @Test("R13: homonyms born the same day in different places and living apart never link")
@@ -48,7 +44,7 @@ struct MatcherTests {
             postcode: "69003", city: "Lyon")
         let b = Fixtures.record("B", family: "MARTIN", given: "Nathalie", place: "13055", address: "8 avenue du Prado",
             postcode: "13008", city: "Marseille")
-        let result = decide(a, b)
+        let result = Fixtures.decide(a, b)
         #expect(result.decision != .link)
     }
 
@@ -57,11 +53,11 @@ struct MatcherTests {
         let a = Fixtures.record("A", family: "LEFEBVRE", given: "Stéphane", sex: "M", phone: "0612345678")
         let b = Fixtures.record("B", family: "LEFEVRE", given: "Stephane", sex: "M", address: "4 place du Marché",
             postcode: "92100", city: "Boulogne", phone: "06 12 34 56 78")
-        #expect(decide(a, b).decision == .link)
+        #expect(Fixtures.decide(a, b).decision == .link)
         // Without the phone nothing beyond the INS traits agrees: a homonym look, sent to review.
         var c = b
         c.phone = nil
-        let uncorroborated = decide(a, c)
+        let uncorroborated = Fixtures.decide(a, c)
         #expect(uncorroborated.decision == .review)
         #expect(uncorroborated.flags == [.uncorroborated])
     }
@@ -71,7 +67,7 @@ struct MatcherTests {
         let young = Fixtures.record("A", family: "DUPONT", given: "Claire Marie", postcode: "75011", phone: "0611223344")
         let married = Fixtures.record("B", family: "MARTIN née DUPONT", given: "Claire", address: "9 rue Haute",
             postcode: "44000", city: "Nantes", phone: "0611223344")
-        let result = decide(young, married)
+        let result = Fixtures.decide(young, married)
         #expect(result.decision == .link, "\(result)")
     }
 
@@ -79,7 +75,7 @@ struct MatcherTests {
     func dayMonthSwap() {
         let a = Fixtures.record("A", birth: "1980-05-07")
         let b = Fixtures.record("B", birth: "1980-07-05")
-        let result = decide(a, b)
+        let result = Fixtures.decide(a, b)
         #expect(result.decision == .link)
         #expect(result.contributions.contains { $0.trait == .birthDate && $0.level == .dayMonthSwap })
     }
@@ -88,14 +84,14 @@ struct MatcherTests {
     func mojibakeLink() {
         let a = Fixtures.record("A", family: "BÉRANGER", given: "Hélène")
         let b = Fixtures.record("B", family: "BÃ‰RANGER", given: "HÃ©lÃ¨ne")
-        #expect(decide(a, b).decision == .link)
+        #expect(Fixtures.decide(a, b).decision == .link)
     }
 
     @Test("R4: a placeholder birth date cannot carry a link on its own")
     func placeholderDate() {
         let a = Fixtures.record("A", birth: "1980-01-01", place: nil, address: nil, postcode: nil, city: nil)
         let b = Fixtures.record("B", birth: "01/01/1980", place: nil, address: nil, postcode: nil, city: nil)
-        let result = decide(a, b)
+        let result = Fixtures.decide(a, b)
         #expect(result.decision != .link)
         #expect(result.contributions.contains { $0.trait == .birthDate && $0.level == .placeholderExact })
     }
@@ -104,7 +100,7 @@ struct MatcherTests {
     func sameLocalIdentifier() {
         let a = Fixtures.record("A", given: "Paul", source: "1.2.3.4", ipp: "IPP1")
         let b = Fixtures.record("B", family: "Autre", given: "Pierre", birth: "1990-01-02", source: "1.2.3.4", ipp: "IPP1")
-        let result = decide(a, b)
+        let result = Fixtures.decide(a, b)
         #expect(result.decision == .link)
         #expect(result.rule == .sameLocalIdentifier)
     }
@@ -113,7 +109,7 @@ struct MatcherTests {
     func sameAuthority() {
         let a = Fixtures.record("A", source: "1.2.3.4", ipp: "IPP1")
         let b = Fixtures.record("B", source: "1.2.3.4", ipp: "IPP2")
-        let result = decide(a, b)
+        let result = Fixtures.decide(a, b)
         #expect(result.decision == .review)
         #expect(result.flags.contains(.sameAuthorityDifferentLocalIdentifier))
     }
@@ -122,7 +118,7 @@ struct MatcherTests {
     func differentINS() {
         let a = Fixtures.record("A", ins: Fixtures.ins("2800575056123"))
         let b = Fixtures.record("B", ins: Fixtures.ins("2800575056124"))
-        let result = decide(a, b)
+        let result = Fixtures.decide(a, b)
         #expect(result.decision == .new)
         #expect(result.rule == .differentINS)
     }
@@ -132,7 +128,7 @@ struct MatcherTests {
         let ins = Fixtures.ins("2800575056123")
         let a = Fixtures.record("A", ins: ins, status: .qualified)
         let b = Fixtures.record("B", family: "MARTIN", address: nil, postcode: nil, city: nil, ins: ins)
-        let result = decide(a, b)
+        let result = Fixtures.decide(a, b)
         #expect(result.decision == .link)
         #expect(result.rule == .sameQualifiedINS)
     }
@@ -142,7 +138,7 @@ struct MatcherTests {
         let ins = Fixtures.ins("2800575056123")
         let mother = Fixtures.record("A", ins: ins, status: .qualified)
         let daughter = Fixtures.record("B", given: "Léa", birth: "2012-09-03", ins: ins)
-        let result = decide(mother, daughter)
+        let result = Fixtures.decide(mother, daughter)
         #expect(result.decision == .review)
         #expect(result.flags.contains(.possibleCollision))
     }
@@ -150,7 +146,7 @@ struct MatcherTests {
     @Test("R11: a fictitious identity never links")
     func fictitious() {
         let a = Fixtures.record("A", attributes: .fictitious)
-        let result = decide(a, Fixtures.record("B"))
+        let result = Fixtures.decide(a, Fixtures.record("B"))
         #expect(result.decision == .new)
         #expect(result.flags.contains(.fictitiousIdentity))
     }
@@ -159,7 +155,7 @@ struct MatcherTests {
         IdentityAttributes.doubtful, .homonym,
     ])
     func reviewAttributes(attribute: IdentityAttributes) {
-        let result = decide(Fixtures.record("A", attributes: attribute), Fixtures.record("B"))
+        let result = Fixtures.decide(Fixtures.record("A", attributes: attribute), Fixtures.record("B"))
         #expect(result.decision == .review)
     }
 
@@ -167,7 +163,7 @@ struct MatcherTests {
     func bands() {
         let a = Fixtures.record("A")
         let b = Fixtures.record("B", address: "12 rue des Lilas", postcode: nil, city: nil)
-        let score = decide(a, b).score
+        let score = Fixtures.decide(a, b).score
         func decision(link: Double, review: Double) -> MatchDecision {
             let configuration = MatchConfiguration(linkThreshold: link, reviewThreshold: review)
             return PairMatcher(configuration: configuration).evaluate(ComparableIdentity(a), ComparableIdentity(b)).decision
@@ -180,7 +176,7 @@ struct MatcherTests {
     @Test("Explanations list every compared trait with level and weight, and never quote traits")
     func explanation() {
         let a = Fixtures.record("A", family: "ZYGMUNT", given: "Quentin", birth: "1980-05-17")
-        let result = decide(a, Fixtures.record("B", family: "ZYGMUNT", given: "Quentin", birth: "1980-05-17"))
+        let result = Fixtures.decide(a, Fixtures.record("B", family: "ZYGMUNT", given: "Quentin", birth: "1980-05-17"))
         let text = result.description + result.compact
         #expect(result.contributions.map(\.trait).contains(.birthDate))
         #expect(!text.contains("ZYGMUNT"))
@@ -193,7 +189,7 @@ struct MatcherTests {
     func householdCap() {
         let a = Fixtures.record("A", given: "Jean", birth: "1961-03-02", sex: "M", phone: "0145454545", weak: "1610375056001")
         let b = Fixtures.record("B", given: "Jean", birth: "1990-11-23", sex: "M", phone: "0145454545", weak: "1610375056001")
-        let result = decide(a, b)
+        let result = Fixtures.decide(a, b)
         #expect(result.householdWeight <= MatchConfiguration().householdCap)
         #expect(result.decision == .new)
     }

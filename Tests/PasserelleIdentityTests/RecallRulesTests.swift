@@ -7,10 +7,6 @@ import Testing
 struct RecallRulesTests {
     let matcher = Fixtures.matcher
 
-    func decide(_ a: IdentityRecord, _ b: IdentityRecord) -> MatchExplanation {
-        matcher.evaluate(ComparableIdentity(a), ComparableIdentity(b))
-    }
-
     // MARK: Swapped names with a typo
 
     @Test("Family and given names swapped with a typo in one of them are still a swap")
@@ -30,7 +26,7 @@ struct RecallRulesTests {
     func swappedWithTypoParentChild() {
         let parent = Fixtures.record("A", family: "REDNOND", given: "Melissa", birth: "1955-03-14", phone: "0612345678")
         let child = Fixtures.record("B", family: "MELISSA", given: "Redmond", birth: "1985-03-14", phone: "0612345678")
-        #expect(decide(parent, child).decision != .link)
+        #expect(Fixtures.decide(parent, child).decision != .link)
         // Two unrelated names that only look alike after a swap are not a swap.
         let a = Fixtures.identity { $0.birthFamilyName = "MARTIN"; $0.birthGivenNames = "Bernard" }
         let b = Fixtures.identity("B") { $0.birthFamilyName = "BERTRAND"; $0.birthGivenNames = "Marc" }
@@ -49,7 +45,7 @@ struct RecallRulesTests {
         let swapped = Fixtures.record("B", given: "NOELLE", birth: "1940-07-10", phone: "0612345678", ins: Self.insOctober1940,
             status: .provisional)
         #expect(ComparableIdentity(swapped).usableINS == nil, "the INS contradicts the swapped month")
-        let result = decide(good, swapped)
+        let result = Fixtures.decide(good, swapped)
         #expect(result.flags.contains(.insTraitTypo))
         #expect(!result.flags.contains(.insTraitMismatch))
         #expect(result.contributions.first { $0.trait == .ins } == nil, "the INS is not evidence")
@@ -61,12 +57,12 @@ struct RecallRulesTests {
         let ins = Self.insOctober1940
         let child1 = Fixtures.record("A", given: "Julie", birth: "1968-05-17", phone: "0612345678", ins: ins)
         let child2 = Fixtures.record("B", given: "JULIE", birth: "17/05/1968", phone: "0612345678", ins: ins)
-        let result = decide(child1, child2)
+        let result = Fixtures.decide(child1, child2)
         #expect(result.flags.contains(.insTraitTypo))
         #expect(result.decision == .link)
         // Two different children of that parent, both carrying the parent's INS: never linked.
         let sibling = Fixtures.record("C", given: "Claire", birth: "1971-09-02", phone: "0612345678", ins: ins)
-        #expect(decide(child1, sibling).decision != .link)
+        #expect(Fixtures.decide(child1, sibling).decision != .link)
     }
 
     @Test("R7/R13: a child carrying the parent's INS is never linked to the parent, even a junior at the same address")
@@ -75,13 +71,13 @@ struct RecallRulesTests {
         let parent = Fixtures.record("A", given: "Marie", birth: "1940-10-07", phone: "0612345678", ins: ins,
             status: .qualified)
         let child = Fixtures.record("B", given: "Marie", birth: "1968-05-17", phone: "0612345678", ins: ins)
-        let result = decide(parent, child)
+        let result = Fixtures.decide(parent, child)
         #expect(result.decision == .review)
         #expect(result.flags.contains(.insTraitMismatch))
         #expect(result.flags.contains(.possibleCollision))
         // A twin of the other sex carrying the twin's INS: the sex conflict is not a typo.
         let twin = Fixtures.record("C", given: "Marius", birth: "1940-10-07", sex: "M", phone: "0612345678", ins: ins)
-        let twins = decide(parent, twin)
+        let twins = Fixtures.decide(parent, twin)
         #expect(twins.decision != .link)
         #expect(!twins.flags.contains(.insTraitTypo))
     }
@@ -90,21 +86,17 @@ struct RecallRulesTests {
 /// R4: partial birth dates whose month is known.
 @Suite("Partial birth dates with a known month")
 struct PartialMonthTests {
-    func decide(_ a: IdentityRecord, _ b: IdentityRecord) -> MatchExplanation {
-        Fixtures.matcher.evaluate(ComparableIdentity(a), ComparableIdentity(b))
-    }
-
     @Test("R4: 00/06/1965 against 12/06/1965, same names, sex and home, links")
     func monthKnownLinks() {
         let a = Fixtures.record("A", given: "Sophie Léna", birth: "00/06/1965", phone: "0612345678")
         let b = Fixtures.record("B", given: "SOPHIE LENA", birth: "1965-06-12", phone: "0612345678")
-        let result = decide(a, b)
+        let result = Fixtures.decide(a, b)
         #expect(result.contributions.first { $0.trait == .birthDate }?.level == .partialAgree)
         #expect(!result.flags.contains(.placeholderBirthDate))
         #expect(result.decision == .link)
         // Year and month written without a day (YYYY-MM) are the same partial date.
         let c = Fixtures.record("C", given: "Sophie Léna", birth: "1965-06", phone: "0612345678")
-        #expect(decide(c, b).decision == .link)
+        #expect(Fixtures.decide(c, b).decision == .link)
     }
 
     @Test("R4/R13: a partial date with a known month never links twins, homonyms, a shorter list or a 01/01 placeholder")
@@ -112,27 +104,27 @@ struct PartialMonthTests {
         let full = Fixtures.record("B", given: "SOPHIE LENA", birth: "1965-06-12", phone: "0612345678")
         // Twins: two given-name lists, same home, same month.
         let twin = Fixtures.record("T", given: "Claire Léna", birth: "00/06/1965", phone: "0612345678")
-        #expect(decide(twin, full).decision != .link)
+        #expect(Fixtures.decide(twin, full).decision != .link)
         // Homonym: nothing shared beyond the INS traits (another home, no telephone).
         let homonym = Fixtures.record("H", given: "Sophie Léna", birth: "00/06/1965", address: "3 place du Marché",
             postcode: "69003", city: "Lyon")
         let elsewhere = Fixtures.record("E", given: "SOPHIE LENA", birth: "1965-06-12", address: "40 rue Nationale",
             postcode: "59000", city: "Lille")
-        #expect(decide(homonym, elsewhere).decision != .link)
+        #expect(Fixtures.decide(homonym, elsewhere).decision != .link)
         // A shorter given-name list (the first name only) against the full one: a twin MARIE X could
         // hide behind MARIE, so the partial date keeps its flag.
         let short = Fixtures.record("S", given: "Sophie", birth: "00/06/1965", phone: "0612345678")
-        #expect(decide(short, full).flags.contains(.placeholderBirthDate))
-        #expect(decide(short, full).decision != .link)
+        #expect(Fixtures.decide(short, full).flags.contains(.placeholderBirthDate))
+        #expect(Fixtures.decide(short, full).decision != .link)
         // Another month, or a 01/01 placeholder (no month given): never linked.
         let otherMonth = Fixtures.record("M", given: "Sophie Léna", birth: "00/07/1965", phone: "0612345678")
-        #expect(decide(otherMonth, full).decision != .link)
+        #expect(Fixtures.decide(otherMonth, full).decision != .link)
         let placeholder = Fixtures.record("P", given: "Sophie Léna", birth: "01/01/1965", phone: "0612345678")
-        #expect(decide(placeholder, full).flags.contains(.placeholderBirthDate))
-        #expect(decide(placeholder, full).decision != .link)
+        #expect(Fixtures.decide(placeholder, full).flags.contains(.placeholderBirthDate))
+        #expect(Fixtures.decide(placeholder, full).decision != .link)
         // Sex unknown on a side: not shown to be one person.
         let noSex = Fixtures.record("X", given: "Sophie Léna", birth: "00/06/1965", sex: nil, phone: "0612345678")
-        #expect(decide(noSex, full).decision != .link)
+        #expect(Fixtures.decide(noSex, full).decision != .link)
     }
 }
 
