@@ -105,7 +105,7 @@ public struct IngestPipeline<Sink: DocumentSink>: Sendable {
 
     /// Runs every input: the inputs are read one at a time (lazily), at most `jobs` of them are
     /// parsed and validated at once, and the sink takes their documents as they come (the store
-    /// serializes its writes: one transaction per document). At most `queueDepth` inputs and
+    /// serializes its writes, each document atomic). At most `queueDepth` inputs and
     /// `maxBytesInFlight` bytes are in flight (bounded memory and backpressure: reading waits
     /// for the slowest stage). `observe` is called (serially, in completion order) with each
     /// input's results and its size in bytes, after the sink has taken them (for the store:

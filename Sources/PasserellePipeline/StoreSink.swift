@@ -4,7 +4,7 @@ import PasserelleModel
 public import PasserelleStore
 public import PasserelleValidation
 
-/// Sends documents to the record store: `storeDocument` (one transaction per document, identity
+/// Sends documents to the record store: `storeDocument` (each document atomic, identity
 /// resolved inside it) and `addQuarantine`, each with its ingest-journal entry in the same
 /// transaction when a run is given.
 public struct StoreSink: DocumentSink {

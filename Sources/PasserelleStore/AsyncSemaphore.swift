@@ -40,6 +40,14 @@ package final class AsyncSemaphore: @unchecked Sendable {
         }
     }
 
+    /// Whether a task is waiting for a permit (a holder about to return its permit can tell
+    /// whether somebody will take it at once).
+    package var hasWaiters: Bool {
+        mutex.lock()
+        defer { mutex.unlock() }
+        return !waiters.isEmpty
+    }
+
     /// Runs `body` while holding a permit.
     package func withPermit<T: Sendable>(_ body: () async throws -> T) async throws -> T {
         await wait()

@@ -3,11 +3,15 @@ internal import GRDB
 
 /// The SQLite driver (GRDB `DatabasePool`: one file, WAL mode). Writes go through one async
 /// lock in the process and `BEGIN IMMEDIATE` across processes (the busy timeout makes other
-/// writers wait); reads use the pool's reader connections and see committed data only.
+/// writers wait); writers queued on the lock share one commit (see ``CommitGroup``), each
+/// atomic in its own savepoint. Reads use the pool's reader connections and see committed
+/// data only.
 final class SQLiteDriver: SQLDriver {
     let dialect = SQLDialect.sqlite
     private let pool: DatabasePool
     private let writeLock = AsyncSemaphore(value: 1)
+    /// The transaction writers are sharing, if any (see ``CommitGroup``).
+    private let groupSlot = CommitGroupSlot()
     /// Checkpoints the write-ahead log off the writer's path.
     let checkpointer: WALCheckpointer
     /// The database file.
@@ -18,9 +22,14 @@ final class SQLiteDriver: SQLDriver {
     /// background checkpoints have not copied yet.
     static let writerAutoCheckpointPages = 4_096
 
-    /// Opens (creating when missing) the database at `path`.
-    init(path: String, busyTimeout: TimeInterval = 30) throws {
+    /// Opens (creating when missing) the database at `path`. Writers share a commit by at most
+    /// `maxGroupMembers` (1: one commit per writer), in a transaction open for at most `maxGroupAge`.
+    init(
+        path: String, busyTimeout: TimeInterval = 30, maxGroupMembers: Int = 32, maxGroupAge: Duration = .milliseconds(25)
+    ) throws {
         self.path = path
+        self.maxGroupMembers = max(1, maxGroupMembers)
+        self.maxGroupAge = maxGroupAge
         var configuration = Configuration()
         // The store runs its own BEGIN IMMEDIATE / COMMIT around async bodies.
         configuration.allowsUnsafeTransactions = true
@@ -35,6 +44,10 @@ final class SQLiteDriver: SQLDriver {
             // checkpoint, each entirely (atomicity holds), and the ingest journal, written in
             // the same transactions, then reruns exactly those documents. See Docs/store.md.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Statement and savepoint journals in memory, not in files under /var/tmp: every
+            // write statement inside a transaction journals the pages it changes there (about
+            // 36 page writes per ingested document went to temporary files).
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
             if !db.configuration.readonly {
                 // The single writer: a larger page cache for the indexes it updates on every
                 // document (32 MiB instead of 2 MiB). Checkpoints run on the checkpointer's
@@ -56,21 +69,98 @@ final class SQLiteDriver: SQLDriver {
         }
     }
 
+    /// Writers sharing one commit at most (see ``CommitGroup``).
+    let maxGroupMembers: Int
+    /// How long one shared transaction stays open at most before the next writer commits it
+    /// (other processes' writers wait for it meanwhile).
+    let maxGroupAge: Duration
+
+    /// Runs `body` atomically (inside its own savepoint) and returns once it is committed.
+    ///
+    /// Writers queued on the write lock share one transaction (group commit, see
+    /// ``CommitGroup``): the commit, the write-ahead log frames of the pages they all touch
+    /// (index leaves, the tables' last pages) and the checkpoints are paid once per group
+    /// instead of once per writer. A writer alone commits at once.
     func write<T: Sendable>(_ body: @Sendable (any SQLTransaction) async throws -> T) async throws -> T {
-        try await writeLock.withPermit {
-            let transaction = SQLiteWriteTransaction(pool: pool)
-            try transaction.sync { db in try db.execute(sql: "BEGIN IMMEDIATE") }
-            do {
-                let result = try await body(transaction)
-                try transaction.sync { db in try db.execute(sql: "COMMIT") }
-                checkpointer.committed()
-                return result
-            } catch {
-                try? transaction.sync { db in
-                    if db.isInsideTransaction { try db.execute(sql: "ROLLBACK") }
-                }
-                throw error
+        await writeLock.wait()
+        let transaction = SQLiteWriteTransaction(pool: pool)
+        let group: CommitGroup
+        do {
+            group = try openGroup(transaction)
+            try transaction.sync { db in try db.execute(sql: "SAVEPOINT writer") }
+        } catch {
+            endTurn(transaction)
+            throw error
+        }
+        let result: T
+        do {
+            result = try await body(transaction)
+            try transaction.sync { db in try db.execute(sql: "RELEASE writer") }
+            group.members += 1
+        } catch {
+            rollBack(transaction, group: group, after: error)
+            endTurn(transaction)
+            throw error
+        }
+        endTurn(transaction)
+        try await group.wait()
+        return result
+    }
+
+    /// Commits so far, and how many writers' work they held (`writers / commits`: the mean group size).
+    var commitStatistics: (commits: Int, writers: Int) {
+        get async {
+            await writeLock.wait()
+            defer { writeLock.signal() }
+            return (groupSlot.commits, groupSlot.committedWriters)
+        }
+    }
+
+    /// The open shared transaction, or a new one (`BEGIN IMMEDIATE`). Write lock held.
+    private func openGroup(_ transaction: SQLiteWriteTransaction) throws -> CommitGroup {
+        if let group = groupSlot.open { return group }
+        try transaction.sync { db in try db.execute(sql: "BEGIN IMMEDIATE") }
+        let group = CommitGroup()
+        groupSlot.open = group
+        return group
+    }
+
+    /// Undoes a failed writer's work. When SQLite has rolled back the whole transaction (some
+    /// I/O and disk-full errors do), the work of the group's other members is gone too: they
+    /// fail with the same error. Write lock held.
+    private func rollBack(_ transaction: SQLiteWriteTransaction, group: CommitGroup, after error: any Error) {
+        let undone = (try? transaction.sync { db -> Bool in
+            guard db.isInsideTransaction else { return false }
+            try db.execute(sql: "ROLLBACK TO writer")
+            try db.execute(sql: "RELEASE writer")
+            return true
+        }) ?? false
+        guard !undone, groupSlot.open === group else { return }
+        try? transaction.sync { db in
+            if db.isInsideTransaction { try db.execute(sql: "ROLLBACK") }
+        }
+        groupSlot.open = nil
+        group.complete(.failure(error))
+    }
+
+    /// Ends the lock holder's turn: leaves the shared transaction open for the next writer when
+    /// one is waiting and the group has room, commits it otherwise; then releases the lock.
+    private func endTurn(_ transaction: SQLiteWriteTransaction) {
+        defer { writeLock.signal() }
+        guard let group = groupSlot.open else { return }
+        if writeLock.hasWaiters, group.accepts(maxMembers: maxGroupMembers, maxAge: maxGroupAge) { return }
+        groupSlot.open = nil
+        do {
+            try transaction.sync { db in try db.execute(sql: "COMMIT") }
+            groupSlot.commits += 1
+            groupSlot.committedWriters += group.members
+            checkpointer.committed()
+            group.complete(.success(()))
+        } catch {
+            try? transaction.sync { db in
+                if db.isInsideTransaction { try db.execute(sql: "ROLLBACK") }
             }
+            group.complete(.failure(error))
         }
     }
 
@@ -93,6 +183,15 @@ final class SQLiteDriver: SQLDriver {
         }
         return String(describing: error)
     }
+}
+
+/// Where the driver keeps its open ``CommitGroup``.
+private final class CommitGroupSlot: @unchecked Sendable {
+    // Read and written only by the holder of the driver's write lock.
+    var open: CommitGroup?
+    /// Transactions committed, and the writers whose work they held.
+    var commits = 0
+    var committedWriters = 0
 }
 
 /// Statement execution shared by the SQLite transactions.
@@ -181,3 +280,4 @@ struct SQLiteReadTransaction: SQLTransaction {
     func lock(keys: [String]) async throws {}
     func lockAdministration(exclusive: Bool) async throws {}
 }
+

@@ -1,0 +1,117 @@
+import Foundation
+@testable import PasserelleStore
+import Testing
+
+/// Group commit in the SQLite driver: writers queued on the write lock share one transaction,
+/// each atomic in its own savepoint, and a write returns only once its work is committed.
+@Suite("SQLite group commit")
+struct CommitGroupTests {
+    struct Refused: Error {}
+
+    /// A fresh driver over a temporary file with one table `item (id INTEGER PRIMARY KEY, writer INTEGER)`.
+    /// `maxGroupAge` is long: on a loaded machine, sharing must not depend on how fast the writers run.
+    static func driver(maxGroupAge: Duration = .seconds(60)) async throws -> (SQLiteDriver, URL) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("passerelle-group-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let driver = try SQLiteDriver(path: directory.appendingPathComponent("store.sqlite").path, maxGroupAge: maxGroupAge)
+        try await driver.write { tx in try await tx.run("CREATE TABLE item (id INTEGER PRIMARY KEY, writer INTEGER NOT NULL)") }
+        return (driver, directory)
+    }
+
+    static func writers(_ driver: SQLiteDriver) async throws -> [Int] {
+        try await driver.read { tx in try await tx.query("SELECT writer FROM item ORDER BY writer", []) }.compactMap { $0[0].int }
+    }
+
+    @Test("queued writers share commits, and each write is visible to readers as soon as it returns")
+    func queuedWritersShareCommits() async throws {
+        let (driver, directory) = try await Self.driver()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let before = await driver.commitStatistics
+        let invisible = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for writer in 0..<40 {
+                group.addTask {
+                    try await driver.write { tx in
+                        try await tx.run("INSERT INTO item (writer) VALUES (?)", writer)
+                        // Hold the lock a little so that the other writers queue behind it.
+                        try await Task.sleep(for: .milliseconds(2))
+                    }
+                    let seen = try await driver.read { tx in try await tx.query("SELECT COUNT(*) FROM item WHERE writer = ?", [.integer(Int64(writer))]) }
+                    return seen.first?[0].int != 1
+                }
+            }
+            var invisible = 0
+            for try await missing in group where missing { invisible += 1 }
+            return invisible
+        }
+        #expect(invisible == 0, "a write returned before its commit")
+        #expect(try await Self.writers(driver) == Array(0..<40))
+        let after = await driver.commitStatistics
+        #expect(after.writers - before.writers == 40)
+        #expect(after.commits - before.commits < 40, "queued writers shared no commit")
+        try await driver.close()
+    }
+
+    @Test("a failing writer rolls back only its own work; the others in its transaction commit")
+    func failingWriterRollsBackAlone() async throws {
+        let (driver, directory) = try await Self.driver()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let before = await driver.commitStatistics
+        let failures = try await withThrowingTaskGroup(of: Int?.self) { group in
+            for writer in 0..<12 {
+                group.addTask {
+                    do {
+                        try await driver.write { tx in
+                            try await tx.run("INSERT INTO item (writer) VALUES (?)", writer)
+                            try await Task.sleep(for: .milliseconds(2))
+                            if writer % 4 == 1 { throw Refused() }
+                        }
+                        return nil
+                    } catch is Refused {
+                        return writer
+                    }
+                }
+            }
+            var failures: [Int] = []
+            for try await failed in group { if let failed { failures.append(failed) } }
+            return failures.sorted()
+        }
+        #expect(failures == [1, 5, 9])
+        #expect(try await Self.writers(driver) == [0, 2, 3, 4, 6, 7, 8, 10, 11])
+        let after = await driver.commitStatistics
+        #expect(after.writers - before.writers == 9)
+        #expect(after.commits - before.commits < 9, "the writers shared no commit")
+        try await driver.close()
+    }
+
+    @Test("when the shared transaction is lost, every writer in it fails and nothing is kept")
+    func lostTransactionFailsEveryMember() async throws {
+        let (driver, directory) = try await Self.driver()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (started, startedContinuation) = AsyncStream<Void>.makeStream()
+        // The first writer holds the lock until the second one is queued behind it.
+        let first = Task {
+            try await driver.write { tx in
+                try await tx.run("INSERT INTO item (writer) VALUES (1)")
+                startedContinuation.yield()
+                try await Task.sleep(for: .milliseconds(200))
+            }
+        }
+        for await _ in started { break }
+        // The second writer joins the same transaction, then loses it (SQLite rolls the whole
+        // transaction back on some I/O errors; here the body does it itself).
+        let second = Task {
+            try await driver.write { tx in
+                try await tx.run("INSERT INTO item (writer) VALUES (2)")
+                try await tx.run("ROLLBACK")
+                throw Refused()
+            }
+        }
+        await #expect(throws: Refused.self) { try await second.value }
+        await #expect(throws: Refused.self, "the first writer's work was in the lost transaction") { try await first.value }
+        #expect(try await Self.writers(driver).isEmpty)
+        // The driver goes on: the next write starts a new transaction.
+        try await driver.write { tx in try await tx.run("INSERT INTO item (writer) VALUES (3)") }
+        #expect(try await Self.writers(driver) == [3])
+        try await driver.close()
+    }
+}
