@@ -9,17 +9,22 @@ final class PostgresDriver: SQLDriver {
     private let client: PostgresClient
     private let runner: Task<Void, Never>
     private let logger = Logger(label: "passerelle.store.postgres")
+    /// What advisory-lock keys are scoped to (see ``PostgresTransaction/lockScope``).
+    private let lockScope: String
 
-    /// Connects (lazily: connections are opened on first use) with `configuration`.
-    init(configuration: PostgresClient.Configuration) {
+    /// Connects (lazily: connections are opened on first use) with `configuration`. `schema`
+    /// scopes the advisory locks: advisory locks belong to the whole database, so two stores in
+    /// two schemas of one database must not take each other's locks.
+    init(configuration: PostgresClient.Configuration, schema: String? = nil) {
         let client = PostgresClient(configuration: configuration)
         self.client = client
+        lockScope = schema.map { "schema:\($0)|" } ?? ""
         runner = Task { await client.run() }
     }
 
     func write<T: Sendable>(_ body: @Sendable (any SQLTransaction) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
-            let transaction = PostgresTransaction(connection: connection, logger: logger)
+            let transaction = PostgresTransaction(connection: connection, logger: logger, lockScope: lockScope)
             try await transaction.execute("BEGIN", [])
             do {
                 let result = try await body(transaction)
@@ -34,7 +39,7 @@ final class PostgresDriver: SQLDriver {
 
     func read<T: Sendable>(_ body: @Sendable (any SQLTransaction) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
-            try await body(PostgresTransaction(connection: connection, logger: logger))
+            try await body(PostgresTransaction(connection: connection, logger: logger, lockScope: lockScope))
         }
     }
 
@@ -60,6 +65,9 @@ final class PostgresDriver: SQLDriver {
 struct PostgresTransaction: SQLTransaction {
     let connection: PostgresConnection
     let logger: Logger
+    /// Prefix of every advisory-lock key: empty for the default schema (the ids stay those of
+    /// earlier versions), `schema:NAME|` for a named one.
+    var lockScope = ""
     var dialect: SQLDialect { .postgres }
 
     func query(_ sql: String, _ arguments: [SQLValue]) async throws -> [SQLRow] {
@@ -95,7 +103,7 @@ struct PostgresTransaction: SQLTransaction {
     }
 
     func lock(keys: [String]) async throws {
-        let hashes = Set(keys.map(Self.lockID)).sorted()
+        let hashes = Set(keys.map { Self.lockID(lockScope + $0) }).sorted()
         guard !hashes.isEmpty else { return }
         // One round trip: the select list is evaluated left to right, so the locks are taken in
         // sorted order (no two transactions ever wait on each other in a cycle).
@@ -105,11 +113,11 @@ struct PostgresTransaction: SQLTransaction {
 
     func lockAdministration(exclusive: Bool) async throws {
         let function = exclusive ? "pg_advisory_xact_lock" : "pg_advisory_xact_lock_shared"
-        try await execute("SELECT \(function)(?)", [.integer(Self.administrationLockID)])
+        try await execute("SELECT \(function)(?)", [.integer(Self.lockID(lockScope + Self.administrationLockKey))])
     }
 
-    /// The advisory-lock id of the identity-administration lock.
-    static let administrationLockID = lockID("passerelle:identity-administration")
+    /// The advisory-lock key of the identity-administration lock.
+    static let administrationLockKey = "passerelle:identity-administration"
 
     /// A stable 64-bit id for a lock key (FNV-1a: the same in every process and version).
     static func lockID(_ key: String) -> Int64 {

@@ -145,7 +145,7 @@ public func openStore(_ location: StoreLocation, configuration: StoreConfigurati
     case .sqlite(let path):
         driver = try SQLiteDriver(path: path)
     case .postgres(let place):
-        let postgres = PostgresDriver(configuration: try place.clientConfiguration())
+        let postgres = PostgresDriver(configuration: try place.clientConfiguration(), schema: place.schema)
         if let schema = place.schema {
             do {
                 try await postgres.write { tx in
