@@ -22,6 +22,13 @@ struct CommitGroupTests {
         try await driver.read { tx in try await tx.query("SELECT writer FROM item ORDER BY writer", []) }.compactMap { $0[0].int }
     }
 
+    /// Expects `writers` writes committed since `before`, in fewer commits than writers.
+    static func expectShared(_ driver: SQLiteDriver, since before: (commits: Int, writers: Int), writers: Int) async {
+        let after = await driver.commitStatistics
+        #expect(after.writers - before.writers == writers)
+        #expect(after.commits - before.commits < writers, "the writers shared no commit")
+    }
+
     @Test("queued writers share commits, and each write is visible to readers as soon as it returns")
     func queuedWritersShareCommits() async throws {
         let (driver, directory) = try await Self.driver()
@@ -45,9 +52,7 @@ struct CommitGroupTests {
         }
         #expect(invisible == 0, "a write returned before its commit")
         #expect(try await Self.writers(driver) == Array(0..<40))
-        let after = await driver.commitStatistics
-        #expect(after.writers - before.writers == 40)
-        #expect(after.commits - before.commits < 40, "queued writers shared no commit")
+        await Self.expectShared(driver, since: before, writers: 40)
         try await driver.close()
     }
 
@@ -77,9 +82,7 @@ struct CommitGroupTests {
         }
         #expect(failures == [1, 5, 9])
         #expect(try await Self.writers(driver) == [0, 2, 3, 4, 6, 7, 8, 10, 11])
-        let after = await driver.commitStatistics
-        #expect(after.writers - before.writers == 9)
-        #expect(after.commits - before.commits < 9, "the writers shared no commit")
+        await Self.expectShared(driver, since: before, writers: 9)
         try await driver.close()
     }
 
