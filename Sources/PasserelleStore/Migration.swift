@@ -78,9 +78,10 @@ enum StoreClock {
     /// `ISO8601DateFormatter` writes it), formatted by hand: this runs several times per stored
     /// document, inside the write transaction, and the formatter costs microseconds under a lock.
     static func text(_ date: Date) -> String {
-        // Milliseconds rounded to the nearest, as the formatter does.
+        // Milliseconds rounded to the nearest, halves toward +∞, as the formatter does (before
+        // 1970 a half rounded away from zero gave one millisecond less than the formatter).
         let interval = date.timeIntervalSince1970
-        let totalMillis = (interval * 1000).rounded()
+        let totalMillis = (interval * 1000 + 0.5).rounded(.down)
         guard interval.isFinite, abs(totalMillis) < 1e15 else { return formatterText(date) }
         let milliseconds = Int64(totalMillis)
         let wholeSeconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000

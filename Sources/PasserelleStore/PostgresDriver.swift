@@ -6,6 +6,8 @@ internal import PostgresNIO
 /// transaction-scoped advisory locks.
 final class PostgresDriver: SQLDriver {
     let dialect = SQLDialect.postgres
+    /// Other workers write the same database unseen: nothing read outside a transaction is reused.
+    var changeTracker: ChangeTracker? { nil }
     private let client: PostgresClient
     private let runner: Task<Void, Never>
     private let logger = Logger(label: "passerelle.store.postgres")

@@ -68,6 +68,10 @@ protocol SQLDriver: Sendable {
     var dialect: SQLDialect { get }
     /// Runs `body` in a write transaction: committed when it returns, rolled back when it throws.
     func write<T: Sendable>(_ body: @Sendable (any SQLTransaction) async throws -> T) async throws -> T
+    /// What this process's writers changed, when the driver can tell (SQLite: every writer of
+    /// the file is either in this process or seen through `PRAGMA data_version`); `nil` when other
+    /// processes write without the process knowing (PostgreSQL).
+    var changeTracker: ChangeTracker? { get }
     /// Runs `body` with read access (a snapshot on SQLite WAL readers).
     func read<T: Sendable>(_ body: @Sendable (any SQLTransaction) async throws -> T) async throws -> T
     /// Releases the connections.

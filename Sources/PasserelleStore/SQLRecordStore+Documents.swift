@@ -41,6 +41,9 @@ extension SQLRecordStore {
             if let setKey { lockKeys.append("set:" + setKey) }
             if let prepared { lockKeys += prepared.lockKeys }
         }
+        // SQLite: the identity candidates are read here, in parallel, and reused inside the
+        // serialized write unless a writer changed their blocking keys meanwhile.
+        let preloaded = try await prepared.asyncMap { try await self.preloadCandidates($0) } ?? nil
         let modelJSON = try StoreCoding.modelJSON(model)
         let attachments = model.body.attachments.compactMap { attachment -> (String?, Data)? in
             attachment.data.map { (attachment.mediaType, $0) }
@@ -67,7 +70,8 @@ extension SQLRecordStore {
                 return DocumentIngestResult(outcome: outcome, identity: nil)
             }
             let resolution = try await record.asyncMap {
-                try await self.resolve($0, prepared: prepared, actor: actor, reason: "document \(documentKey)", in: tx)
+                try await self.resolve($0, prepared: prepared, preloaded: preloaded, actor: actor,
+                    reason: "document \(documentKey)", in: tx)
             }
             // Versioning: the current version of the set, if any.
             var previous: (id: DocumentID, version: Int?)?

@@ -60,9 +60,38 @@ extension SQLRecordStore {
         var lockKeys: [String] { ["identity:" + natural] + blockingKeys.map { "block:" + $0 } }
     }
 
+    /// The candidates of an incoming record and their patients, read before the write lock is
+    /// taken (SQLite), with the point of the store's history they reflect (``ChangeTracker``).
+    struct PreloadedCandidates: Sendable {
+        /// The tracker's snapshot taken before the reads.
+        let snapshot: UInt64
+        /// The engine's index holding the candidates, as ``loadIndex(_:in:)`` builds it.
+        let index: PatientIndex<InMemoryIdentityIndex>
+    }
+
+    /// Reads the candidates of `prepared` outside the write lock, when the driver tracks its
+    /// changes (SQLite): ``resolve(_:prepared:preloaded:actor:reason:in:)`` reuses them when none
+    /// of the record's blocking keys changed since (the candidates are exactly the records
+    /// holding those keys, and a record's traits change only with its keys re-stamped), or reads
+    /// them again inside the lock. `nil` when there is nothing to read ahead: no tracking, no
+    /// blocking key, or a known record (same natural key: re-checked, not matched).
+    func preloadCandidates(_ prepared: PreparedIdentity) async throws -> PreloadedCandidates? {
+        guard let tracker = driver.changeTracker, !prepared.blockingKeys.isEmpty else { return nil }
+        let snapshot = tracker.snapshot()
+        return try await driver.read { tx in
+            if try await tx.row("SELECT 1 FROM identity_records WHERE natural_key = ?", prepared.natural) != nil { return nil }
+            let ids = try await self.candidateIdentities(prepared.blockingKeys, in: tx)
+            return PreloadedCandidates(snapshot: snapshot, index: try await self.loadIndex(ids, in: tx))
+        }
+    }
+
+    /// The tracker keys of blocking keys.
+    static func trackedKeys<Keys: Sequence<String>>(blocking keys: Keys) -> [String] { keys.map { "block:" + $0 } }
+
     /// Resolves a record in `tx` (locks already taken) and persists the engine's events.
-    func resolve(_ input: IdentityRecord, prepared: PreparedIdentity? = nil, actor: String, reason: String,
-                 in tx: any SQLTransaction) async throws -> IdentityResolution
+    /// `preloaded` candidates are used when still current, read again otherwise.
+    func resolve(_ input: IdentityRecord, prepared: PreparedIdentity? = nil, preloaded: PreloadedCandidates? = nil,
+                 actor: String, reason: String, in tx: any SQLTransaction) async throws -> IdentityResolution
     {
         let prepared = prepared ?? PreparedIdentity(input)
         let natural = prepared.natural
@@ -72,8 +101,14 @@ extension SQLRecordStore {
         var record = input
         record.id = IdentityRecordID(rawValue: "I\(try await tx.nextValue("identity"))")
         let keys = prepared.blockingKeys
-        let candidateIDs = try await candidateIdentities(keys, in: tx)
-        var local = try await loadIndex(candidateIDs, in: tx)
+        var local: PatientIndex<InMemoryIdentityIndex>
+        if let preloaded, let tracker = driver.changeTracker,
+            !tracker.changed(since: preloaded.snapshot, keys: Self.trackedKeys(blocking: keys))
+        {
+            local = preloaded.index
+        } else {
+            local = try await loadIndex(try await candidateIdentities(keys, in: tx), in: tx)
+        }
         let loaded = local.history.count
         let date = configuration.clock()
         let resolution: Resolution
@@ -211,8 +246,9 @@ extension SQLRecordStore {
     func insertIdentity(_ record: IdentityRecord, natural: String, patient: PatientID, prepared: PreparedIdentity? = nil,
                         in tx: any SQLTransaction) async throws
     {
-        let identity = prepared?.identity ?? ComparableIdentity(record)
+        let identity = prepared?.identity.withRecordID(record.id) ?? ComparableIdentity(record)
         let stamp = now()
+        let json = try StoreCoding.orderedJSON(record)
         try await tx.run("""
             INSERT INTO identity_records (id, natural_key, patient_id, source, local_authority, local_value, ins, ins_oid,
                 ins_valid, status, birth_name_key, used_name_key, given_name_key, birth_date, sex, record_json, created_at, updated_at)
@@ -220,13 +256,19 @@ extension SQLRecordStore {
             """, record.id.rawValue, natural, patient.rawValue, record.source, record.localIdentifier?.authority,
             record.localIdentifier?.value, Self.normalizedINS(record.ins), record.insOID, identity.usableINS != nil,
             record.status?.rawValue, identity.birthName?.key, identity.usedName?.key, identity.firstGivenName?.key,
-            identity.birthDate?.compact, identity.sex.rawValue, try StoreCoding.json(record), stamp, stamp)
+            identity.birthDate?.compact, identity.sex.rawValue, json, stamp, stamp)
         let keys = prepared?.blockingKeys ?? Blocking.keys(identity).map(\.rawValue)
-        if !keys.isEmpty {
-            let values = Array(repeating: "(?, ?)", count: keys.count).joined(separator: ", ")
-            try await tx.execute("INSERT INTO blocking_keys (key, identity_id) VALUES \(values) ON CONFLICT DO NOTHING",
-                keys.flatMap { [SQLValue.text($0), .text(record.id.rawValue)] })
-        }
+        try await insertBlockingKeys(keys, of: record.id, in: tx)
+        identityCache.remember(id: record.id.rawValue, json: json, record: record, comparable: identity)
+    }
+
+    /// Inserts the blocking keys of an identity record, stamping them changed (``ChangeTracker``).
+    func insertBlockingKeys(_ keys: [String], of id: IdentityRecordID, in tx: any SQLTransaction) async throws {
+        guard !keys.isEmpty else { return }
+        driver.changeTracker?.touch(Self.trackedKeys(blocking: keys))
+        let values = Array(repeating: "(?, ?)", count: keys.count).joined(separator: ", ")
+        try await tx.execute("INSERT INTO blocking_keys (key, identity_id) VALUES \(values) ON CONFLICT DO NOTHING",
+            keys.flatMap { [SQLValue.text($0), .text(id.rawValue)] })
     }
 
     /// The INS as stored and searched: without spaces, upper case.
@@ -280,3 +322,4 @@ extension SQLRecordStore {
         }
     }
 }
+

@@ -114,7 +114,9 @@ extension SQLRecordStore {
     }
 
     /// Moves every identity and document of `absorbed` to `survivor` and marks `absorbed` merged.
+    /// Candidates read ahead of the write lock (``ChangeTracker``) are read again after it.
     private func moveRecords(from absorbed: PatientID, to survivor: PatientID, _ tx: any SQLTransaction) async throws {
+        driver.changeTracker?.touchEverything()
         try await tx.run("UPDATE identity_records SET patient_id = ?, updated_at = ? WHERE patient_id = ?",
             survivor.rawValue, now(), absorbed.rawValue)
         try await tx.run("UPDATE documents SET patient_id = ? WHERE patient_id = ?", survivor.rawValue, absorbed.rawValue)
@@ -143,6 +145,7 @@ extension SQLRecordStore {
             let metadata = EventMetadata(actor: actor, date: self.configuration.clock(), reason: reason)
             try await self.appendEvent(.recordUnmerged(record: identity, newPatient: fresh), metadata, in: tx)
             try await tx.run("INSERT INTO patients (id, created_at) VALUES (?, ?)", fresh.rawValue, self.now())
+            self.driver.changeTracker?.touchEverything()
             try await tx.run("UPDATE identity_records SET patient_id = ?, updated_at = ? WHERE id = ?",
                 fresh.rawValue, self.now(), identity.rawValue)
             try await tx.run("UPDATE documents SET patient_id = ? WHERE identity_id = ?", fresh.rawValue, identity.rawValue)

@@ -81,21 +81,22 @@ extension SQLRecordStore {
     }
 
     /// Rewrites an identity record's indexed columns, JSON and blocking keys.
+    /// The keys it leaves and the keys it gets are both stamped changed (``ChangeTracker``): the
+    /// record stops or starts being a candidate of records holding them.
     func updateIdentity(_ record: IdentityRecord, in tx: any SQLTransaction) async throws {
         let identity = ComparableIdentity(record)
+        let json = try StoreCoding.orderedJSON(record)
         try await tx.run("""
             UPDATE identity_records SET ins = ?, ins_oid = ?, ins_valid = ?, status = ?, birth_name_key = ?, used_name_key = ?,
                 given_name_key = ?, birth_date = ?, sex = ?, record_json = ?, updated_at = ? WHERE id = ?
             """, Self.normalizedINS(record.ins), record.insOID, identity.usableINS != nil, record.status?.rawValue,
             identity.birthName?.key, identity.usedName?.key, identity.firstGivenName?.key, identity.birthDate?.compact,
-            identity.sex.rawValue, try StoreCoding.json(record), now(), record.id.rawValue)
-        try await tx.run("DELETE FROM blocking_keys WHERE identity_id = ?", record.id.rawValue)
-        let keys = Blocking.keys(identity).map(\.rawValue)
-        if !keys.isEmpty {
-            let values = Array(repeating: "(?, ?)", count: keys.count).joined(separator: ", ")
-            try await tx.execute("INSERT INTO blocking_keys (key, identity_id) VALUES \(values) ON CONFLICT DO NOTHING",
-                keys.flatMap { [SQLValue.text($0), .text(record.id.rawValue)] })
-        }
+            identity.sex.rawValue, json, now(), record.id.rawValue)
+        let previousKeys = try await tx.rows("DELETE FROM blocking_keys WHERE identity_id = ? RETURNING key", record.id.rawValue)
+            .compactMap { $0[0].string }
+        driver.changeTracker?.touch(Self.trackedKeys(blocking: previousKeys))
+        try await insertBlockingKeys(Blocking.keys(identity).map(\.rawValue), of: record.id, in: tx)
+        identityCache.remember(id: record.id.rawValue, json: json, record: record, comparable: identity)
     }
 }
 

@@ -12,6 +12,9 @@ final class SQLiteDriver: SQLDriver {
     private let writeLock = AsyncSemaphore(value: 1)
     /// The transaction writers are sharing, if any (see ``CommitGroup``).
     private let groupSlot = CommitGroupSlot()
+    /// What this process's writers changed (see ``ChangeTracker``); commits of other processes
+    /// stamp everything, seen through `PRAGMA data_version` when a transaction begins.
+    let changeTracker: ChangeTracker? = ChangeTracker()
     /// Checkpoints the write-ahead log off the writer's path.
     let checkpointer: WALCheckpointer
     /// The database file.
@@ -63,6 +66,7 @@ final class SQLiteDriver: SQLDriver {
         }
         do {
             checkpointer = try WALCheckpointer(path: path)
+            groupSlot.dataVersion = try pool.writeWithoutTransaction { db in try Int64.fetchOne(db, sql: "PRAGMA data_version") }
         } catch {
             try? pool.close()
             throw StoreError.open(location: path, detail: Self.describe(error))
@@ -119,7 +123,16 @@ final class SQLiteDriver: SQLDriver {
     /// The open shared transaction, or a new one (`BEGIN IMMEDIATE`). Write lock held.
     private func openGroup(_ transaction: SQLiteWriteTransaction) throws -> CommitGroup {
         if let group = groupSlot.open { return group }
-        try transaction.sync { db in try db.execute(sql: "BEGIN IMMEDIATE") }
+        let version = try transaction.sync { db -> Int64? in
+            try db.execute(sql: "BEGIN IMMEDIATE")
+            return try Int64.fetchOne(db, sql: "PRAGMA data_version")
+        }
+        // Another process committed since this writer's last transaction: what it changed is unknown.
+        if version != groupSlot.dataVersion {
+            changeTracker?.touchEverything()
+            changeTracker?.committed()
+            groupSlot.dataVersion = version
+        }
         let group = CommitGroup()
         groupSlot.open = group
         return group
@@ -140,6 +153,7 @@ final class SQLiteDriver: SQLDriver {
             if db.isInsideTransaction { try db.execute(sql: "ROLLBACK") }
         }
         groupSlot.open = nil
+        changeTracker?.committed()
         group.complete(.failure(error))
     }
 
@@ -154,12 +168,14 @@ final class SQLiteDriver: SQLDriver {
             try transaction.sync { db in try db.execute(sql: "COMMIT") }
             groupSlot.commits += 1
             groupSlot.committedWriters += group.members
+            changeTracker?.committed()
             checkpointer.committed()
             group.complete(.success(()))
         } catch {
             try? transaction.sync { db in
                 if db.isInsideTransaction { try db.execute(sql: "ROLLBACK") }
             }
+            changeTracker?.committed()
             group.complete(.failure(error))
         }
     }
@@ -189,6 +205,9 @@ final class SQLiteDriver: SQLDriver {
 private final class CommitGroupSlot: @unchecked Sendable {
     // Read and written only by the holder of the driver's write lock.
     var open: CommitGroup?
+    /// The writer connection's `PRAGMA data_version` when it last began a transaction: it
+    /// changes when another connection (another process) has committed since.
+    var dataVersion: Int64?
     /// Transactions committed, and the writers whose work they held.
     var commits = 0
     var committedWriters = 0

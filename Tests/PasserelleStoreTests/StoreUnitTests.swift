@@ -126,7 +126,8 @@ struct StoreClockTests {
     @Test("the hand-written UTC text is what ISO8601DateFormatter writes, and reads back")
     func matchesFormatter() {
         var dates = [Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: 1_700_000_000.999_9),
-                     Date(timeIntervalSince1970: 951_782_400.5), Date(timeIntervalSince1970: -86_400.25), Date()]
+                     Date(timeIntervalSince1970: 951_782_400.5), Date(timeIntervalSince1970: -86_400.25), Date(timeIntervalSince1970: -558_741_289.1215),
+                     Date(timeIntervalSince1970: -906_842_500.1125), Date()]
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<500 { dates.append(Date(timeIntervalSince1970: Double.random(in: -1e9...4e9, using: &generator))) }
         for date in dates {
