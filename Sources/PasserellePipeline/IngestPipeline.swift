@@ -15,8 +15,10 @@ public struct PipelineConfiguration: Sendable {
     /// Inputs parsed and validated at the same time (the CPU-bound stage of ``IngestPipeline/run(_:observe:)``).
     public var jobs: Int
     /// Inputs in flight at most in ``IngestPipeline/run(_:observe:)``: parsing, waiting for the
-    /// sink (the store's single writer) or being written. Default `4 × jobs`, at least 8: the
-    /// parse workers keep working while the writer is busy.
+    /// sink (the store's single writer) or being written. Default `16 × jobs`, at least 64: the
+    /// SQLite writer takes the documents queued for it in one transaction (up to 32) and they
+    /// all wait for its commit, so the window must hold a group and keep the parse workers
+    /// busy meanwhile (at 8, the workers were idle a quarter of the time).
     public var queueDepth: Int
     /// Bytes of inputs in flight at most (a bound on memory whatever the archive size; one
     /// input larger than this is still read, alone). Default 64 MiB.
@@ -30,7 +32,7 @@ public struct PipelineConfiguration: Sendable {
         self.validator = validator
         self.profile = profile
         self.jobs = max(1, jobs)
-        self.queueDepth = max(self.jobs, queueDepth ?? max(8, 4 * self.jobs))
+        self.queueDepth = max(self.jobs, queueDepth ?? max(64, 16 * self.jobs))
         self.maxBytesInFlight = max(1, maxBytesInFlight)
     }
 }

@@ -1,9 +1,8 @@
 internal import Foundation
 
 /// A FIFO counting semaphore for async code: waiters suspend instead of blocking a thread, and
-/// holders may suspend while holding a permit. With one permit it is the store's write lock (an
-/// SQLite write transaction spans several awaits); the ingest pipeline uses `jobs` permits to
-/// bound how many inputs are parsed at once.
+/// holders may suspend while holding a permit. The ingest pipeline uses `jobs` permits to bound
+/// how many inputs are parsed at once.
 package final class AsyncSemaphore: @unchecked Sendable {
     private let mutex = NSLock()
     private var value: Int
@@ -38,14 +37,6 @@ package final class AsyncSemaphore: @unchecked Sendable {
             mutex.unlock()
             next.resume()
         }
-    }
-
-    /// Whether a task is waiting for a permit (a holder about to return its permit can tell
-    /// whether somebody will take it at once).
-    package var hasWaiters: Bool {
-        mutex.lock()
-        defer { mutex.unlock() }
-        return !waiters.isEmpty
     }
 
     /// Runs `body` while holding a permit.

@@ -1,17 +1,18 @@
 internal import Foundation
 internal import GRDB
 
-/// The SQLite driver (GRDB `DatabasePool`: one file, WAL mode). Writes go through one async
-/// lock in the process and `BEGIN IMMEDIATE` across processes (the busy timeout makes other
-/// writers wait); writers queued on the lock share one commit (see ``CommitGroup``), each
+/// The SQLite driver (GRDB `DatabasePool`: one file, WAL mode). Writes in the process are run
+/// one at a time by a combiner (see ``WriteQueue``) and across processes by `BEGIN IMMEDIATE`
+/// (the busy timeout makes other writers wait); writes queued together share one commit, each
 /// atomic in its own savepoint. Reads use the pool's reader connections and see committed
 /// data only.
 final class SQLiteDriver: SQLDriver {
     let dialect = SQLDialect.sqlite
     private let pool: DatabasePool
-    private let writeLock = AsyncSemaphore(value: 1)
-    /// The transaction writers are sharing, if any (see ``CommitGroup``).
-    private let groupSlot = CommitGroupSlot()
+    /// Writes waiting for the combiner (see ``WriteQueue``).
+    private let writeQueue = WriteQueue()
+    /// What only the combiner reads and writes.
+    private let writerState = WriterState()
     /// What this process's writers changed (see ``ChangeTracker``); commits of other processes
     /// stamp everything, seen through `PRAGMA data_version` when a transaction begins.
     let changeTracker: ChangeTracker? = ChangeTracker()
@@ -66,118 +67,167 @@ final class SQLiteDriver: SQLDriver {
         }
         do {
             checkpointer = try WALCheckpointer(path: path)
-            groupSlot.dataVersion = try pool.writeWithoutTransaction { db in try Int64.fetchOne(db, sql: "PRAGMA data_version") }
+            writerState.dataVersion = try pool.writeWithoutTransaction { db in try Int64.fetchOne(db, sql: "PRAGMA data_version") }
         } catch {
             try? pool.close()
             throw StoreError.open(location: path, detail: Self.describe(error))
         }
     }
 
-    /// Writers sharing one commit at most (see ``CommitGroup``).
+    /// Writes sharing one transaction at most.
     let maxGroupMembers: Int
-    /// How long one shared transaction stays open at most before the next writer commits it
-    /// (other processes' writers wait for it meanwhile).
+    /// How long one shared transaction stays open at most (other processes' writers wait for it
+    /// meanwhile).
     let maxGroupAge: Duration
+    /// Transactions a combiner runs for others once its own write has ended, before it hands
+    /// the queue over to a waiting writer (its own caller waits meanwhile).
+    static let transactionsAfterOwnWrite = 2
 
     /// Runs `body` atomically (inside its own savepoint) and returns once it is committed.
     ///
-    /// Writers queued on the write lock share one transaction (group commit, see
-    /// ``CommitGroup``): the commit, the write-ahead log frames of the pages they all touch
-    /// (index leaves, the tables' last pages) and the checkpoints are paid once per group
-    /// instead of once per writer. A writer alone commits at once.
+    /// Writes are combined (see ``WriteQueue``): the writer that finds no combiner running runs
+    /// its own write and those queued meanwhile, each in its own savepoint of one shared
+    /// transaction (group commit): the commit, the write-ahead log frames of the pages they all
+    /// touch (index leaves, the tables' last pages) and the checkpoints are paid once per group
+    /// instead of once per write. A write alone commits at once. `body` may therefore run on
+    /// another task than the caller's (it must not rely on the caller's task-local values).
     func write<T: Sendable>(_ body: @Sendable (any SQLTransaction) async throws -> T) async throws -> T {
-        await writeLock.wait()
+        try await withoutActuallyEscaping(body) { body in
+            let write = TypedWrite(body)
+            if await writeQueue.enter(write) == .combine { await combine(first: write) }
+            return try write.value()
+        }
+    }
+
+    /// Runs `first`, then the queued writes, transaction after transaction, until the queue is
+    /// empty; hands the queue over to a waiting writer after ``transactionsAfterOwnWrite``
+    /// transactions that were not for `first`.
+    private func combine(first: PendingWrite) async {
+        var next: PendingWrite? = first
+        var transactionsForOthers = 0
+        while true {
+            await runTransaction(first: next ?? writeQueue.next())
+            if next == nil { transactionsForOthers += 1 }
+            next = nil
+            switch writeQueue.endTransaction(keepCombining: transactionsForOthers < Self.transactionsAfterOwnWrite) {
+            case .idle: return
+            case .another: continue
+            case .handOver(let successor):
+                writeQueue.handOver(to: successor)
+                return
+            }
+        }
+    }
+
+    /// What running one write in the shared transaction did.
+    private enum WriteOutcome {
+        /// Its work is in the transaction.
+        case kept
+        /// It failed and its work was undone; the transaction goes on.
+        case undone(any Error)
+        /// It failed and SQLite rolled the whole transaction back (some I/O and disk-full errors do).
+        case transactionLost(any Error)
+    }
+
+    /// One transaction: `first`, then queued writes while the group has room, then `COMMIT`.
+    /// Each write ends (its caller resumes) once the transaction has ended.
+    private func runTransaction(first: PendingWrite?) async {
+        guard let first else { return }
         let transaction = SQLiteWriteTransaction(pool: pool)
-        let group: CommitGroup
         do {
-            group = try openGroup(transaction)
-            try transaction.sync { db in try db.execute(sql: "SAVEPOINT writer") }
+            try begin(transaction)
         } catch {
-            endTurn(transaction)
-            throw error
+            first.finish(error)
+            return
         }
-        let result: T
-        do {
-            result = try await body(transaction)
-            try transaction.sync { db in try db.execute(sql: "RELEASE writer") }
-            group.members += 1
-        } catch {
-            rollBack(transaction, group: group, after: error)
-            endTurn(transaction)
-            throw error
+        let opened = ContinuousClock.now
+        var members: [PendingWrite] = []
+        var next: PendingWrite? = first
+        while let write = next {
+            switch await run(write, in: transaction) {
+            case .kept:
+                members.append(write)
+            case .undone(let error):
+                write.finish(error)
+            case .transactionLost(let error):
+                changeTracker?.committed()
+                write.finish(error)
+                for member in members { member.finish(error) }
+                return
+            }
+            let hasRoom = members.count < maxGroupMembers && ContinuousClock.now - opened < maxGroupAge
+            next = hasRoom ? writeQueue.next() : nil
         }
-        endTurn(transaction)
-        try await group.wait()
-        return result
+        commit(transaction, members: members)
     }
 
-    /// Commits so far, and how many writers' work they held (`writers / commits`: the mean group size).
-    var commitStatistics: (commits: Int, writers: Int) {
-        get async {
-            await writeLock.wait()
-            defer { writeLock.signal() }
-            return (groupSlot.commits, groupSlot.committedWriters)
-        }
-    }
-
-    /// The open shared transaction, or a new one (`BEGIN IMMEDIATE`). Write lock held.
-    private func openGroup(_ transaction: SQLiteWriteTransaction) throws -> CommitGroup {
-        if let group = groupSlot.open { return group }
+    /// `BEGIN IMMEDIATE` (waiting for other processes' writers up to the busy timeout).
+    private func begin(_ transaction: SQLiteWriteTransaction) throws {
         let version = try transaction.sync { db -> Int64? in
             try db.execute(sql: "BEGIN IMMEDIATE")
             return try Int64.fetchOne(db, sql: "PRAGMA data_version")
         }
         // Another process committed since this writer's last transaction: what it changed is unknown.
-        if version != groupSlot.dataVersion {
+        if version != writerState.dataVersion {
             changeTracker?.touchEverything()
             changeTracker?.committed()
-            groupSlot.dataVersion = version
+            writerState.dataVersion = version
         }
-        let group = CommitGroup()
-        groupSlot.open = group
-        return group
     }
 
-    /// Undoes a failed writer's work. When SQLite has rolled back the whole transaction (some
-    /// I/O and disk-full errors do), the work of the group's other members is gone too: they
-    /// fail with the same error. Write lock held.
-    private func rollBack(_ transaction: SQLiteWriteTransaction, group: CommitGroup, after error: any Error) {
+    /// Runs one write in its own savepoint.
+    private func run(_ write: PendingWrite, in transaction: SQLiteWriteTransaction) async -> WriteOutcome {
+        do {
+            try transaction.sync { db in try db.execute(sql: "SAVEPOINT writer") }
+        } catch {
+            return .undone(error)
+        }
+        var failure = await write.perform(transaction)
+        if failure == nil {
+            do {
+                try transaction.sync { db in try db.execute(sql: "RELEASE writer") }
+                return .kept
+            } catch {
+                failure = error
+            }
+        }
+        let error = failure ?? StoreError.database(operation: "RELEASE writer", detail: "unknown failure")
         let undone = (try? transaction.sync { db -> Bool in
             guard db.isInsideTransaction else { return false }
             try db.execute(sql: "ROLLBACK TO writer")
             try db.execute(sql: "RELEASE writer")
             return true
         }) ?? false
-        guard !undone, groupSlot.open === group else { return }
+        if undone { return .undone(error) }
         try? transaction.sync { db in
             if db.isInsideTransaction { try db.execute(sql: "ROLLBACK") }
         }
-        groupSlot.open = nil
-        changeTracker?.committed()
-        group.complete(.failure(error))
+        return .transactionLost(error)
     }
 
-    /// Ends the lock holder's turn: leaves the shared transaction open for the next writer when
-    /// one is waiting and the group has room, commits it otherwise; then releases the lock.
-    private func endTurn(_ transaction: SQLiteWriteTransaction) {
-        defer { writeLock.signal() }
-        guard let group = groupSlot.open else { return }
-        if writeLock.hasWaiters, group.accepts(maxMembers: maxGroupMembers, maxAge: maxGroupAge) { return }
-        groupSlot.open = nil
+    /// Commits the shared transaction and ends its writes (with the commit's error if it failed).
+    private func commit(_ transaction: SQLiteWriteTransaction, members: [PendingWrite]) {
+        var failure: (any Error)?
         do {
             try transaction.sync { db in try db.execute(sql: "COMMIT") }
-            groupSlot.commits += 1
-            groupSlot.committedWriters += group.members
-            changeTracker?.committed()
+            writeQueue.committed(writes: members.count)
             checkpointer.committed()
-            group.complete(.success(()))
         } catch {
             try? transaction.sync { db in
                 if db.isInsideTransaction { try db.execute(sql: "ROLLBACK") }
             }
-            changeTracker?.committed()
-            group.complete(.failure(error))
+            failure = error
         }
+        changeTracker?.committed()
+        for member in members { member.finish(failure) }
+    }
+
+    /// Writes waiting for the combiner now.
+    var queuedWrites: Int { writeQueue.count }
+
+    /// Commits so far, and how many writes they held (`writers / commits`: the mean group size).
+    var commitStatistics: (commits: Int, writers: Int) {
+        get async { writeQueue.statistics }
     }
 
     func read<T: Sendable>(_ body: @Sendable (any SQLTransaction) async throws -> T) async throws -> T {
@@ -201,16 +251,11 @@ final class SQLiteDriver: SQLDriver {
     }
 }
 
-/// Where the driver keeps its open ``CommitGroup``.
-private final class CommitGroupSlot: @unchecked Sendable {
-    // Read and written only by the holder of the driver's write lock.
-    var open: CommitGroup?
+/// The writer connection's state, read and written only by the running combiner.
+private final class WriterState: @unchecked Sendable {
     /// The writer connection's `PRAGMA data_version` when it last began a transaction: it
     /// changes when another connection (another process) has committed since.
     var dataVersion: Int64?
-    /// Transactions committed, and the writers whose work they held.
-    var commits = 0
-    var committedWriters = 0
 }
 
 /// Statement execution shared by the SQLite transactions.

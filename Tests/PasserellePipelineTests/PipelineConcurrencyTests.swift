@@ -87,8 +87,8 @@ struct PipelineConcurrencyTests {
 
     @Test("the default queue depth lets the parse workers run ahead of the writer")
     func defaults() {
-        #expect(PipelineConfiguration(jobs: 1).queueDepth == 8)
-        #expect(PipelineConfiguration(jobs: 4).queueDepth == 16)
+        #expect(PipelineConfiguration(jobs: 1).queueDepth == 64)
+        #expect(PipelineConfiguration(jobs: 8).queueDepth == 128)
         #expect(PipelineConfiguration(jobs: 2, queueDepth: 1).queueDepth == 2)
         #expect(PipelineConfiguration().maxBytesInFlight == 64 << 20)
     }

@@ -22,6 +22,13 @@ struct CommitGroupTests {
         try await driver.read { tx in try await tx.query("SELECT writer FROM item ORDER BY writer", []) }.compactMap { $0[0].int }
     }
 
+    /// Returns once `count` writes are queued for the combiner (at most 20 s: a machine that
+    /// slow fails the test's expectations instead of hanging).
+    static func waitUntil(queued count: Int, in driver: SQLiteDriver) async throws {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while driver.queuedWrites < count, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(1)) }
+    }
+
     /// Expects `writers` writes committed since `before`, in fewer commits than writers.
     static func expectShared(_ driver: SQLiteDriver, since before: (commits: Int, writers: Int), writers: Int) async {
         let after = await driver.commitStatistics
@@ -53,6 +60,42 @@ struct CommitGroupTests {
         #expect(invisible == 0, "a write returned before its commit")
         #expect(try await Self.writers(driver) == Array(0..<40))
         await Self.expectShared(driver, since: before, writers: 40)
+        try await driver.close()
+    }
+
+    @Test("the writer that runs the queue returns after a bounded number of transactions for others")
+    func combinerHandsOver() async throws {
+        let (driver, directory) = try await Self.driver()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let finished = FinishOrder()
+        let (started, startedContinuation) = AsyncStream<Void>.makeStream()
+        // The first writer runs the queue: its write ends once the others are queued behind it.
+        let first = Task {
+            try await driver.write { tx in
+                try await tx.run("INSERT INTO item (writer) VALUES (0)")
+                startedContinuation.yield()
+                try await Self.waitUntil(queued: 150, in: driver)
+            }
+            finished.append(0)
+        }
+        for await _ in started { break }
+        let others = 150
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for writer in 1...others {
+                group.addTask {
+                    try await driver.write { tx in try await tx.run("INSERT INTO item (writer) VALUES (?)", writer) }
+                    finished.append(writer)
+                }
+            }
+            try await first.value
+            try await group.waitForAll()
+        }
+        #expect(try await Self.writers(driver) == Array(0...others))
+        // Its own transaction, then at most `transactionsAfterOwnWrite` more, each of at most
+        // `maxGroupMembers` writes: its caller does not wait for the whole queue.
+        let bound = (1 + SQLiteDriver.transactionsAfterOwnWrite) * driver.maxGroupMembers
+        let rank = try #require(finished.order.firstIndex(of: 0))
+        #expect(rank <= bound, "the first writer returned after \(rank) others")
         try await driver.close()
     }
 
@@ -91,12 +134,12 @@ struct CommitGroupTests {
         let (driver, directory) = try await Self.driver()
         defer { try? FileManager.default.removeItem(at: directory) }
         let (started, startedContinuation) = AsyncStream<Void>.makeStream()
-        // The first writer holds the lock until the second one is queued behind it.
+        // The first writer runs the queue; its write ends once the second one is queued behind it.
         let first = Task {
             try await driver.write { tx in
                 try await tx.run("INSERT INTO item (writer) VALUES (1)")
                 startedContinuation.yield()
-                try await Task.sleep(for: .milliseconds(200))
+                try await Self.waitUntil(queued: 1, in: driver)
             }
         }
         for await _ in started { break }
@@ -116,5 +159,23 @@ struct CommitGroupTests {
         try await driver.write { tx in try await tx.run("INSERT INTO item (writer) VALUES (3)") }
         #expect(try await Self.writers(driver) == [3])
         try await driver.close()
+    }
+}
+
+/// The order in which writes returned to their callers.
+final class FinishOrder: @unchecked Sendable {
+    private let mutex = NSLock()
+    private var finished: [Int] = []
+
+    func append(_ writer: Int) {
+        mutex.lock()
+        finished.append(writer)
+        mutex.unlock()
+    }
+
+    var order: [Int] {
+        mutex.lock()
+        defer { mutex.unlock() }
+        return finished
     }
 }
