@@ -45,16 +45,24 @@ final class JSONByteWriter {
         bytes.reserveCapacity(16 << 10)
     }
 
-    func write<T: Encodable>(_ value: T, codingPath: [any CodingKey] = []) throws {
-        switch value {
-        case let string as String: writeString(string)
-        case let data as Data: writeString(data.base64EncodedString())
-        case let url as URL: writeString(url.absoluteString)
-        case let bool as Bool: writeRaw(bool ? "true" : "false")
-        case let int as Int: writeInteger(int)
-        case let double as Double: try writeFloat(double, codingPath: codingPath)
-        default:
-            let encoder = JSONValueEncoder(writer: self, codingPath: codingPath)
+    /// Writes `value`, nested under `key` of `parent` (for error paths, computed only when asked).
+    /// Strings, integers, booleans and doubles are recognised by their type, not by a dynamic
+    /// cast (a model encodes tens of thousands of them).
+    func write<T: Encodable>(_ value: T, parent: JSONValueEncoder? = nil, key: (any CodingKey)? = nil) throws {
+        if T.self == String.self {
+            writeString(unsafeBitCast(value, to: String.self))
+        } else if T.self == Int.self {
+            writeInteger(unsafeBitCast(value, to: Int.self))
+        } else if T.self == Bool.self {
+            writeRaw(unsafeBitCast(value, to: Bool.self) ? "true" : "false")
+        } else if T.self == Double.self {
+            try writeFloat(unsafeBitCast(value, to: Double.self), codingPath: JSONValueEncoder.path(parent, key))
+        } else if T.self == Data.self, let data = value as? Data {
+            writeString(data.base64EncodedString())
+        } else if T.self == URL.self, let url = value as? URL {
+            writeString(url.absoluteString)
+        } else {
+            let encoder = JSONValueEncoder(writer: self, parent: parent, key: key)
             try value.encode(to: encoder)
             encoder.close()
         }
@@ -68,10 +76,12 @@ final class JSONByteWriter {
         bytes.append(contentsOf: String(value).utf8)
     }
 
-    func writeFloat<F: BinaryFloatingPoint & LosslessStringConvertible>(_ value: F, codingPath: [any CodingKey]) throws {
+    func writeFloat<F: BinaryFloatingPoint & LosslessStringConvertible>(
+        _ value: F, codingPath: @autoclosure () -> [any CodingKey]
+    ) throws {
         guard value.isFinite else {
             throw EncodingError.invalidValue(value, EncodingError.Context(
-                codingPath: codingPath, debugDescription: "\(value) is not representable in JSON"))
+                codingPath: codingPath(), debugDescription: "\(value) is not representable in JSON"))
         }
         bytes.append(contentsOf: value.description.utf8)
     }
@@ -115,15 +125,29 @@ final class JSONValueEncoder: Encoder {
     }
 
     let writer: JSONByteWriter
-    let codingPath: [any CodingKey]
+    /// The encoder of the enclosing value, and the key of this value in it (`nil` in an array).
+    private let parent: JSONValueEncoder?
+    private let key: (any CodingKey)?
     var userInfo: [CodingUserInfoKey: Any] { writer.userInfo }
     private(set) var shape = Shape.none
     private var members = 0
     private var openChild: JSONValueEncoder?
 
-    init(writer: JSONByteWriter, codingPath: [any CodingKey]) {
+    init(writer: JSONByteWriter, parent: JSONValueEncoder?, key: (any CodingKey)?) {
         self.writer = writer
-        self.codingPath = codingPath
+        self.parent = parent
+        self.key = key
+    }
+
+    /// The keys from the root down to this value (built only when asked: errors, or a value's
+    /// own `encode(to:)` reading it).
+    var codingPath: [any CodingKey] { Self.path(parent, key) }
+
+    /// The path of a value under `key` of `parent`.
+    static func path(_ parent: JSONValueEncoder?, _ key: (any CodingKey)?) -> [any CodingKey] {
+        var path = parent?.codingPath ?? []
+        if let key { path.append(key) }
+        return path
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
@@ -165,7 +189,7 @@ final class JSONValueEncoder: Encoder {
 
     /// An encoder for a nested value written at the current position (closed lazily).
     func child(at key: (any CodingKey)?) -> JSONValueEncoder {
-        let nested = JSONValueEncoder(writer: writer, codingPath: key.map { codingPath + [$0] } ?? codingPath)
+        let nested = JSONValueEncoder(writer: writer, parent: self, key: key)
         openChild = nested
         return nested
     }
@@ -188,7 +212,7 @@ final class JSONValueEncoder: Encoder {
     }
 
     func encodeNested<T: Encodable>(_ value: T, key: (any CodingKey)?) throws {
-        try writer.write(value, codingPath: key.map { codingPath + [$0] } ?? codingPath)
+        try writer.write(value, parent: self, key: key)
     }
 }
 

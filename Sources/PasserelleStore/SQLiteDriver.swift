@@ -323,8 +323,11 @@ struct SQLiteReadTransaction: SQLTransaction {
     let pool: DatabasePool
     var dialect: SQLDialect { .sqlite }
 
+    /// One statement on a reader connection. No explicit transaction: a single statement is its
+    /// own read transaction (one WAL snapshot), and `read` would add `BEGIN`/`COMMIT` around it —
+    /// four statements instead of one on the ingest's read-ahead path.
     private func syncRead<T>(_ work: (Database) throws -> T) throws -> T {
-        try pool.read(work)
+        try pool.unsafeRead(work)
     }
 
     func query(_ sql: String, _ arguments: [SQLValue]) async throws -> [SQLRow] {

@@ -80,6 +80,24 @@ import Testing
         #expect(throws: EncodingError.self) { try StreamingJSONEncoder().encode(Scalars(double: .infinity)) }
     }
 
+    struct Outer: Encodable {
+        struct Inner: Encodable { var ratio: Double }
+        var name = "x"
+        var inner: Inner
+    }
+
+    @Test("the error names the path of the refused number (built only when an error is thrown)")
+    func nonFinitePath() {
+        do {
+            _ = try StreamingJSONEncoder().encode(Outer(inner: .init(ratio: .nan)))
+            Issue.record("a NaN was encoded")
+        } catch let EncodingError.invalidValue(_, context) {
+            #expect(context.codingPath.map(\.stringValue) == ["inner", "ratio"])
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
     /// Uses every container form by hand.
     struct Manual: Encodable {
         enum Keys: String, CodingKey { case name, inner, items, after, deep }
