@@ -35,10 +35,12 @@ public struct CDAReader: Sendable {
 
     /// Parses and reads `bytes`. `sourceName` names the input in diagnostics and provenance.
     /// With `schema`, the document is validated against it in the same pass (see
-    /// ``ParsedCDA/schemaDiagnostics``).
-    public func read(_ bytes: Data, sourceName: String, receivedAt: Date = Date(), validatingAgainst schema: XMLSchemaSet? = nil)
-        -> ParsedCDA
-    {
+    /// ``ParsedCDA/schemaDiagnostics``). `sha256`, when given, is the lower-case hex SHA-256 of
+    /// `bytes` the caller already computed (it goes to the provenance instead of a second hash).
+    public func read(
+        _ bytes: Data, sourceName: String, receivedAt: Date = Date(), validatingAgainst schema: XMLSchemaSet? = nil,
+        sha256: String? = nil
+    ) -> ParsedCDA {
         let parsed = parser.parse(bytes, sourceName: sourceName, validatingAgainst: schema)
         guard let tree = parsed.tree, let root = tree.root else {
             return ParsedCDA(document: nil, diagnostics: parsed.diagnostics, tree: nil, clinicalDocument: nil)
@@ -51,7 +53,7 @@ public struct CDAReader: Sendable {
         }
         var document = readDocument(element, context: context)
         document.provenance = Provenance(
-            sourceName: sourceName, size: bytes.count, sha256: Hex.lowercase(SHA256.hash(data: bytes)), format: format,
+            sourceName: sourceName, size: bytes.count, sha256: sha256 ?? Hex.lowercase(SHA256.hash(data: bytes)), format: format,
             receivedAt: receivedAt)
         return ParsedCDA(
             document: document, diagnostics: parsed.diagnostics + context.diagnostics, tree: tree, clinicalDocument: element,

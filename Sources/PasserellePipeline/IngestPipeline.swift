@@ -68,7 +68,7 @@ public struct IngestPipeline<Sink: DocumentSink>: Sendable {
         await parsing?.wait()
         let read = DocumentSource.readDocuments(
             bytes: envelope.bytes, sourceName: envelope.sourceName, profile: configuration.profile,
-            validator: configuration.validator, receivedAt: envelope.receivedAt)
+            validator: configuration.validator, receivedAt: envelope.receivedAt, sha256: envelope.sha256)
         parsing?.signal()
         guard !read.documents.isEmpty else {
             let rejection = Rejection(

@@ -386,9 +386,12 @@ struct DirectoryWalker {
         }
         var entries: [String] = []
         entries.reserveCapacity(names.count)
+        // Paths joined as text: `URL.appendingPathComponent(_:)` without a directory hint asks
+        // the file system whether each entry is a directory (one more `stat` per file).
+        let directory = url.path.hasSuffix("/") ? url.path : url.path + "/"
         for name in names {
             var info = stat()
-            let path = url.appendingPathComponent(name).path
+            let path = directory + name
             guard lstat(path, &info) == 0 else { continue }
             switch info.st_mode & S_IFMT {
             case S_IFDIR:

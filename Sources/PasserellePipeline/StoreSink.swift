@@ -74,7 +74,7 @@ public struct StoreSink: DocumentSink {
         let incoming = IncomingDocument(
             document: document, original: read.originalBytes, sourceName: read.name,
             format: document.provenance?.format ?? read.format.sourceFormat,
-            receivedAt: receivedAt)
+            receivedAt: receivedAt, originalSHA256: read.sha256)
         let result = try await store.storeDocument(incoming, actor: actor, journal: journalKey(source, read.sha256))
         let outcome: PipelineOutcome
         switch result.outcome {

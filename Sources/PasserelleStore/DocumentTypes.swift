@@ -14,14 +14,21 @@ public struct IncomingDocument: Sendable {
     public var format: SourceFormat?
     /// When it was received.
     public var receivedAt: Date
+    /// The lower-case hex SHA-256 of `original`, when the caller already computed it (the
+    /// pipeline's readers do); the store computes it otherwise.
+    public var originalSHA256: String?
 
     /// Creates an incoming document; `format` and `receivedAt` default to the model's provenance.
-    public init(document: ClinicalDocument, original: Data, sourceName: String, format: SourceFormat? = nil, receivedAt: Date? = nil) {
+    public init(
+        document: ClinicalDocument, original: Data, sourceName: String, format: SourceFormat? = nil, receivedAt: Date? = nil,
+        originalSHA256: String? = nil
+    ) {
         self.document = document
         self.original = original
         self.sourceName = sourceName
         self.format = format ?? document.provenance?.format
         self.receivedAt = receivedAt ?? document.provenance?.receivedAt ?? Date()
+        self.originalSHA256 = originalSHA256
     }
 }
 

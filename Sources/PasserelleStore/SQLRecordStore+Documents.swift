@@ -28,7 +28,8 @@ extension SQLRecordStore {
 
     func storeDocument(_ incoming: IncomingDocument, actor: String, journal: JournalKey?) async throws -> DocumentIngestResult {
         let model = incoming.document
-        let sha = StoreCoding.sha256(incoming.original)
+        let sha = incoming.originalSHA256 ?? StoreCoding.sha256(incoming.original)
+        assert(sha == StoreCoding.sha256(incoming.original), "originalSHA256 is not the hash of the original bytes")
         let documentKey = Self.key(model.id) ?? "sha256:\(sha)"
         let setKey = Self.key(model.setID)
         let record = model.patient.map { IdentityRecord(patient: $0, id: "incoming", source: nil) }

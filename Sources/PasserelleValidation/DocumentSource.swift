@@ -137,15 +137,18 @@ public enum DocumentSource {
     ///   - validator: for CDA, the XSD and header rules to run; `nil` reads only (well-formedness,
     ///     safety limits, CDA reading). Flat documents have no XML layers.
     ///   - receivedAt: reception time written into provenance.
+    ///   - sha256: the lower-case hex SHA-256 of `bytes` when the caller already computed it (the
+    ///     input reader does); computed otherwise.
     public static func readDocuments(
         bytes: Data, sourceName: String, profile: ExportProfile? = nil, validator: DocumentValidator? = nil,
-        receivedAt: Date = Date()
+        receivedAt: Date = Date(), sha256: String? = nil
     ) -> DocumentSourceResult {
         let format = detect(bytes, hasProfile: profile != nil)
         var result = DocumentSourceResult(sourceName: sourceName, format: format, size: bytes.count, documents: [], diagnostics: [])
         switch format {
         case .cda:
-            let read = readCDA(bytes, sourceName: sourceName, validator: validator ?? DocumentValidator(rules: .none), receivedAt: receivedAt)
+            let read = readCDA(bytes, sourceName: sourceName, validator: validator ?? DocumentValidator(rules: .none),
+                receivedAt: receivedAt, sha256: sha256)
             result.sha256 = read.sha256
             result.documents = [read]
         case .hprimSante:
@@ -167,7 +170,7 @@ public enum DocumentSource {
         case .unknown:
             result.diagnostics.append(unknownFormat(sourceName: sourceName, empty: bytes.isEmpty))
         }
-        if result.sha256 == nil { result.sha256 = hexSHA256(bytes) }
+        if result.sha256 == nil { result.sha256 = sha256 ?? hexSHA256(bytes) }
         return result
     }
 
@@ -223,8 +226,10 @@ public enum DocumentSource {
     }
 
     /// Parses a CDA document and runs the validator's XSD and header rules on it.
-    static func readCDA(_ bytes: Data, sourceName: String, validator: DocumentValidator, receivedAt: Date) -> ReadDocument {
-        let checked = validator.check(bytes, sourceName: sourceName, receivedAt: receivedAt)
+    static func readCDA(
+        _ bytes: Data, sourceName: String, validator: DocumentValidator, receivedAt: Date, sha256: String? = nil
+    ) -> ReadDocument {
+        let checked = validator.check(bytes, sourceName: sourceName, receivedAt: receivedAt, sha256: sha256)
         return ReadDocument(
             sourceName: sourceName, format: .cda, document: checked.parsed.document, diagnostics: checked.diagnostics,
             originalBytes: bytes, sha256: checked.sha256, schemaValidated: checked.schemaValidated, rules: checked.rules)

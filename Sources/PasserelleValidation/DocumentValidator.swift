@@ -139,9 +139,10 @@ public struct DocumentValidator: Sendable {
     }
 
     /// Reads `bytes` as CDA and checks them: well-formedness and limits, XSD during the same
-    /// pass when a schema set is configured, then the selected header rules.
-    public func check(_ bytes: Data, sourceName: String, receivedAt: Date = Date()) -> CheckedCDA {
-        let parsed = reader.read(bytes, sourceName: sourceName, receivedAt: receivedAt, validatingAgainst: schema)
+    /// pass when a schema set is configured, then the selected header rules. `sha256`: the
+    /// hash of `bytes` when the caller already has it.
+    public func check(_ bytes: Data, sourceName: String, receivedAt: Date = Date(), sha256: String? = nil) -> CheckedCDA {
+        let parsed = reader.read(bytes, sourceName: sourceName, receivedAt: receivedAt, validatingAgainst: schema, sha256: sha256)
         var diagnostics = parsed.diagnostics
         let schemaValidated = parsed.schemaDiagnostics != nil
         diagnostics += parsed.schemaDiagnostics ?? []
@@ -151,7 +152,7 @@ public struct DocumentValidator: Sendable {
         }
         return CheckedCDA(
             parsed: parsed, diagnostics: diagnostics, schemaValidated: schemaValidated, rules: ruleSet.name,
-            sha256: parsed.document?.provenance?.sha256 ?? DocumentSource.hexSHA256(bytes))
+            sha256: parsed.document?.provenance?.sha256 ?? sha256 ?? DocumentSource.hexSHA256(bytes))
     }
 
     private func ruleSet(for document: ClinicalDocument?) -> RuleSet {
