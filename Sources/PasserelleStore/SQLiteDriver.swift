@@ -260,14 +260,15 @@ private final class WriterState: @unchecked Sendable {
 
 /// Statement execution shared by the SQLite transactions.
 enum SQLiteStatements {
+    /// The statement arguments of `values`, as GRDB `DatabaseValue`s (no existential boxes).
     static func arguments(_ values: [SQLValue]) -> StatementArguments {
-        StatementArguments(values.map { value -> (any DatabaseValueConvertible)? in
+        StatementArguments(values.map { value -> DatabaseValue in
             switch value {
-            case .null: nil
-            case .integer(let v): v
-            case .real(let v): v
-            case .text(let v): v
-            case .blob(let v): v
+            case .null: .null
+            case .integer(let v): v.databaseValue
+            case .real(let v): v.databaseValue
+            case .text(let v): v.databaseValue
+            case .blob(let v): v.databaseValue
             }
         })
     }
@@ -279,15 +280,19 @@ enum SQLiteStatements {
             var rows: [SQLRow] = []
             let cursor = try Row.fetchCursor(statement)
             while let row = try cursor.next() {
-                rows.append(SQLRow(values: row.databaseValues.map { value in
+                var values: [SQLValue] = []
+                values.reserveCapacity(row.count)
+                for index in 0..<row.count {
+                    let value: DatabaseValue = row[index]
                     switch value.storage {
-                    case .null: .null
-                    case .int64(let v): .integer(v)
-                    case .double(let v): .real(v)
-                    case .string(let v): .text(v)
-                    case .blob(let v): .blob(v)
+                    case .null: values.append(.null)
+                    case .int64(let v): values.append(.integer(v))
+                    case .double(let v): values.append(.real(v))
+                    case .string(let v): values.append(.text(v))
+                    case .blob(let v): values.append(.blob(v))
                     }
-                }))
+                }
+                rows.append(SQLRow(values: values))
             }
             return rows
         } catch {
