@@ -37,6 +37,8 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
         ),
+        // syncfs(2), which Glibc's Swift module does not export (it needs _GNU_SOURCE).
+        .target(name: "CPasserelleSystem"),
         .target(
             name: "PasserelleModel",
             dependencies: [],
@@ -134,7 +136,7 @@ let package = Package(
             name: "PasserellePipeline",
             dependencies: [
                 "PasserelleModel", "PasserelleValidation", "PasserelleFlat", "PasserelleStore", "PasserelleIdentity",
-                "PasserelleEmit", "PasserelleXML",
+                "PasserelleEmit", "PasserelleXML", "CPasserelleSystem",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],

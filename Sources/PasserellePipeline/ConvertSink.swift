@@ -45,6 +45,15 @@ public actor ConvertSink: DocumentSink {
     private var done: [String: String]
     private var outputsBySHA: [String: String]
     private let fhir = FHIRBundleEmitter()
+    /// Outputs are synced in groups before their manifest lines are written.
+    private let durability: DurabilityBarrier
+    /// Manifest lines waiting for the next sync of the outputs (see ``journalPending()``).
+    private var pendingLines: [Data] = []
+    private var pendingSince: ContinuousClock.Instant?
+    /// Manifest lines journaled together at most, and how long one waits at most (checked when
+    /// the next line comes; ``finish()`` journals the rest).
+    static let maxPendingLines = 256
+    static let maxPendingAge: Duration = .seconds(1)
 
     /// Opens `directory` (created when missing) and reads an existing `manifest.ndjson`.
     public init(directory: URL, format: ConvertFormat) throws {
@@ -78,6 +87,7 @@ public actor ConvertSink: DocumentSink {
             try handle.seekToEnd()
         }
         journal = handle
+        durability = try DurabilityBarrier(directory: directory)
     }
 
     public func previousOutcome(source: String, sha256: String) async throws -> String? {
@@ -117,7 +127,8 @@ public actor ConvertSink: DocumentSink {
             let reason = "[CONVERT-CONFLICT] another document with the same id was already written to \(name) (sha256 \(other))"
             return try await record(failure: source, name: read.name, sha256: read.sha256, size: read.originalBytes.count, reasons: [reason])
         }
-        // A failure here stops the run (the error is thrown), as before.
+        // A failure here stops the run (the error is thrown), as before. The file is synced with
+        // the others of its group before its manifest line is journaled (`journalPending`).
         try Self.writeAtomically(output, name: name, in: directory)
         let line = try Self.encode(ManifestEntry(status: "SUCCESS", source: source, sha256: read.sha256, output: name,
             outputSHA256: Hashing.sha256Hex(output)))
@@ -136,11 +147,63 @@ public actor ConvertSink: DocumentSink {
 
     /// Writes `data` to a temporary file in `directory` and renames it to `name` (rename(2)
     /// replaces an existing file atomically: readers see the old or the new file, never a part).
+    /// Not synced: the caller syncs in groups (see ``DurabilityBarrier``).
     static func writeAtomically(_ data: Data, name: String, in directory: URL) throws {
-        let target = directory.appendingPathComponent(name)
-        let temporary = directory.appendingPathComponent(".\(name).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
-        try data.write(to: temporary)
+        let target = directory.appendingPathComponent(name, isDirectory: false)
+        let temporary = directory.appendingPathComponent(
+            ".\(name).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)", isDirectory: false)
+        try write(data, to: temporary)
         try rename(temporary, to: target)
+    }
+
+    /// Creates (or truncates) `url` and writes `data` into it, without `fsync` (Foundation's
+    /// `Data.write(to:)` syncs every file).
+    static func write(_ data: Data, to url: URL) throws {
+        let descriptor = url.withUnsafeFileSystemRepresentation { path in
+            path.map { open($0, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666) } ?? -1
+        }
+        guard descriptor >= 0 else { throw writeError(url, errno) }
+        var failure: Int32 = 0
+        data.withUnsafeBytes { buffer in
+            var written = 0
+            while written < buffer.count {
+                let count = Glibc.write(descriptor, buffer.baseAddress! + written, buffer.count - written)
+                if count > 0 {
+                    written += count
+                } else if count < 0, errno == EINTR {
+                    continue
+                } else {
+                    failure = count < 0 ? errno : EIO
+                    return
+                }
+            }
+        }
+        if close(descriptor) != 0, failure == 0 { failure = errno }
+        guard failure == 0 else {
+            try? FileManager.default.removeItem(at: url)
+            throw writeError(url, failure)
+        }
+    }
+
+    private static func writeError(_ url: URL, _ code: Int32) -> CocoaError {
+        CocoaError(.fileWriteUnknown, userInfo: [
+            NSLocalizedDescriptionKey: "cannot write \(url.lastPathComponent): \(String(cString: strerror(code)))",
+        ])
+    }
+
+    /// Journals the pending manifest lines after one sync of the output file system: a line is
+    /// never on disk before the output it names (journaled ⇒ complete, even after a power loss).
+    /// After `kill -9`, the pending lines are lost and a rerun converts those sources again
+    /// (same outputs, written atomically).
+    private func journalPending() throws {
+        guard !pendingLines.isEmpty else { return }
+        try durability.sync()
+        var batch = Data()
+        batch.reserveCapacity(pendingLines.reduce(0) { $0 + $1.count })
+        for line in pendingLines { batch.append(line) }
+        try journal.write(contentsOf: batch)
+        pendingLines.removeAll(keepingCapacity: true)
+        pendingSince = nil
     }
 
     /// `rename(2)`: replaces `target` atomically; the temporary file is removed on failure.
@@ -192,6 +255,7 @@ public actor ConvertSink: DocumentSink {
     /// sources needs tens of megabytes, not the whole journal decoded at once.
     @discardableResult
     public func finish() throws -> ManifestCounts {
+        try journalPending()
         try journal.synchronize()
         let journalURL = directory.appendingPathComponent("manifest.ndjson")
         let reader = try FileHandle(forReadingFrom: journalURL)
@@ -277,9 +341,14 @@ public actor ConvertSink: DocumentSink {
         try append(try Self.encode(entry), source: entry.source, sha256: entry.sha256)
     }
 
-    /// Appends an encoded manifest line.
+    /// Appends an encoded manifest line: kept pending until the group's outputs are synced.
     private func append(_ line: Data, source: String, sha256: String) throws {
-        try journal.write(contentsOf: line)
+        pendingLines.append(line)
+        let since = pendingSince ?? .now
+        pendingSince = since
+        if pendingLines.count >= Self.maxPendingLines || ContinuousClock.now - since >= Self.maxPendingAge {
+            try journalPending()
+        }
         done[source] = sha256
     }
 
