@@ -67,7 +67,8 @@ struct IngestCommand: AsyncParsableCommand {
         discussion: """
             Inputs: files, directories (recursively: .xml, .hpr, .hprim, .zip; plus .csv, .tsv, .txt, .dat with
             --profile), .zip archives (read entry by entry in memory, never unpacked), - for standard input.
-            Each document is stored in its own transaction with its patient resolved. The same document
+            Each document is stored atomically with its patient resolved (documents written together may
+            share a commit; one that fails is rolled back alone). The same document
             (same id, same bytes) is a duplicate and changes nothing; the same id with other bytes is a
             conflict and is refused. Documents that fail reading or validation go to quarantine
             (see `passerelle quarantine`).
