@@ -11,11 +11,14 @@ import Foundation
 final class DurabilityBarrier: Sendable {
     /// A descriptor of the output directory (any file of the file system would do).
     private let descriptor: Int32
+    /// The output directory, named in errors.
+    let directory: URL
 
     /// A failed `open` of the directory or `syncfs`.
     struct SyncError: Error, CustomStringConvertible {
+        let directory: String
         let code: Int32
-        var description: String { "cannot sync the output file system: \(String(cString: strerror(code)))" }
+        var description: String { "cannot sync the output directory \(directory): \(String(cString: strerror(code)))" }
     }
 
     /// A barrier for the file system holding `directory`.
@@ -23,14 +26,15 @@ final class DurabilityBarrier: Sendable {
         let descriptor = directory.withUnsafeFileSystemRepresentation { path in
             path.map { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) } ?? -1
         }
-        guard descriptor >= 0 else { throw SyncError(code: errno) }
+        guard descriptor >= 0 else { throw SyncError(directory: directory.path, code: errno) }
         self.descriptor = descriptor
+        self.directory = directory
     }
 
     deinit { close(descriptor) }
 
     /// Returns once every file written (and renamed) before this call is on stable storage.
     func sync() throws {
-        guard passerelle_syncfs(descriptor) == 0 else { throw SyncError(code: errno) }
+        guard passerelle_syncfs(descriptor) == 0 else { throw SyncError(directory: directory.path, code: errno) }
     }
 }

@@ -6,16 +6,10 @@ import Testing
 /// each after one sync of the output file system.
 @Suite("convert durability barrier")
 struct DurabilityBarrierTests {
-    static func scratch() throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("passerelle-sync-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        return directory
-    }
-
     @Test("outputs written without fsync are intact after the sync, and no temporary file is left")
     func writeThenSync() throws {
-        let directory = try Self.scratch()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let scratch = try ScratchDirectory()
+        let directory = scratch.url
         let barrier = try DurabilityBarrier(directory: directory)
         for index in 0..<20 {
             try ConvertSink.writeAtomically(Data("output \(index)\n".utf8), name: "out-\(index).json", in: directory)
@@ -34,13 +28,14 @@ struct DurabilityBarrierTests {
     @Test("a directory that cannot be opened is an error, not a silent skip of the syncs")
     func missingDirectory() {
         let missing = FileManager.default.temporaryDirectory.appendingPathComponent("passerelle-missing-\(UUID().uuidString)")
-        #expect(throws: DurabilityBarrier.SyncError.self) { _ = try DurabilityBarrier(directory: missing) }
+        let error = #expect(throws: DurabilityBarrier.SyncError.self) { _ = try DurabilityBarrier(directory: missing) }
+        #expect(error?.description.contains(missing.path) == true, "the message names the directory")
     }
 
     @Test("manifest lines are journaled in groups: none before the group is synced, all by finish()")
     func linesJournaledInGroups() async throws {
-        let directory = try Self.scratch()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let scratch = try ScratchDirectory()
+        let directory = scratch.url
         let sink = try ConvertSink(directory: directory, format: .ndjson)
         let journal = directory.appendingPathComponent("manifest.ndjson")
         func lines() throws -> Int { try String(contentsOf: journal, encoding: .utf8).split(separator: "\n").count }

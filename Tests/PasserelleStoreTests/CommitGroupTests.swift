@@ -22,6 +22,25 @@ struct CommitGroupTests {
         try await driver.read { tx in try await tx.query("SELECT writer FROM item ORDER BY writer", []) }.compactMap { $0[0].int }
     }
 
+    /// Starts a writer that runs the queue: it inserts `writer`, then ends its write once `queued`
+    /// other writes are queued behind it (`then` runs after its call returns). Returns once its
+    /// write is running, so that the writes started next queue behind it.
+    static func startCombiner(
+        _ driver: SQLiteDriver, writer: Int, until queued: Int, then: @escaping @Sendable () -> Void = {}
+    ) async -> Task<Void, any Error> {
+        let (started, startedContinuation) = AsyncStream<Void>.makeStream()
+        let task = Task {
+            try await driver.write { tx in
+                try await tx.run("INSERT INTO item (writer) VALUES (?)", writer)
+                startedContinuation.yield()
+                try await waitUntil(queued: queued, in: driver)
+            }
+            then()
+        }
+        for await _ in started { break }
+        return task
+    }
+
     /// Returns once `count` writes are queued for the combiner (at most 20 s: a machine that
     /// slow fails the test's expectations instead of hanging).
     static func waitUntil(queued count: Int, in driver: SQLiteDriver) async throws {
@@ -68,18 +87,8 @@ struct CommitGroupTests {
         let (driver, directory) = try await Self.driver()
         defer { try? FileManager.default.removeItem(at: directory) }
         let finished = FinishOrder()
-        let (started, startedContinuation) = AsyncStream<Void>.makeStream()
-        // The first writer runs the queue: its write ends once the others are queued behind it.
-        let first = Task {
-            try await driver.write { tx in
-                try await tx.run("INSERT INTO item (writer) VALUES (0)")
-                startedContinuation.yield()
-                try await Self.waitUntil(queued: 150, in: driver)
-            }
-            finished.append(0)
-        }
-        for await _ in started { break }
         let others = 150
+        let first = await Self.startCombiner(driver, writer: 0, until: others) { finished.append(0) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for writer in 1...others {
                 group.addTask {
@@ -133,16 +142,7 @@ struct CommitGroupTests {
     func lostTransactionFailsEveryMember() async throws {
         let (driver, directory) = try await Self.driver()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let (started, startedContinuation) = AsyncStream<Void>.makeStream()
-        // The first writer runs the queue; its write ends once the second one is queued behind it.
-        let first = Task {
-            try await driver.write { tx in
-                try await tx.run("INSERT INTO item (writer) VALUES (1)")
-                startedContinuation.yield()
-                try await Self.waitUntil(queued: 1, in: driver)
-            }
-        }
-        for await _ in started { break }
+        let first = await Self.startCombiner(driver, writer: 1, until: 1)
         // The second writer joins the same transaction, then loses it (SQLite rolls the whole
         // transaction back on some I/O errors; here the body does it itself).
         let second = Task {
