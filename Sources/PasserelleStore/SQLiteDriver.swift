@@ -258,49 +258,6 @@ private final class WriterState: @unchecked Sendable {
     var dataVersion: Int64?
 }
 
-/// Statement execution shared by the SQLite transactions.
-enum SQLiteStatements {
-    /// The statement arguments of `values`, as GRDB `DatabaseValue`s (no existential boxes).
-    static func arguments(_ values: [SQLValue]) -> StatementArguments {
-        StatementArguments(values.map { value -> DatabaseValue in
-            switch value {
-            case .null: .null
-            case .integer(let v): v.databaseValue
-            case .real(let v): v.databaseValue
-            case .text(let v): v.databaseValue
-            case .blob(let v): v.databaseValue
-            }
-        })
-    }
-
-    static func fetch(_ db: Database, _ sql: String, _ values: [SQLValue]) throws -> [SQLRow] {
-        do {
-            let statement = try db.cachedStatement(sql: sql)
-            try statement.setArguments(arguments(values))
-            var rows: [SQLRow] = []
-            let cursor = try Row.fetchCursor(statement)
-            while let row = try cursor.next() {
-                var values: [SQLValue] = []
-                values.reserveCapacity(row.count)
-                for index in 0..<row.count {
-                    let value: DatabaseValue = row[index]
-                    switch value.storage {
-                    case .null: values.append(.null)
-                    case .int64(let v): values.append(.integer(v))
-                    case .double(let v): values.append(.real(v))
-                    case .string(let v): values.append(.text(v))
-                    case .blob(let v): values.append(.blob(v))
-                    }
-                }
-                rows.append(SQLRow(values: values))
-            }
-            return rows
-        } catch {
-            throw StoreError.database(operation: String(sql.prefix(60)), detail: SQLiteDriver.describe(error))
-        }
-    }
-}
-
 /// A write transaction on the pool's writer connection (the driver holds the write lock).
 struct SQLiteWriteTransaction: SQLTransaction {
     let pool: DatabasePool
