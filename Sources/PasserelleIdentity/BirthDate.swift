@@ -31,7 +31,15 @@ public struct BirthDate: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Parses `YYYYMMDD`, `YYYY-MM-DD`, `DD/MM/YYYY`, `D/M/YYYY`, `DD.MM.YYYY`, `YYYY`,
     /// `YYYYMM`, `YYYY-MM` and `MM/YYYY`; `00` marks an unknown day or month. Returns `nil` when not a date.
     public init?(text: String) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        // The common case (ASCII digits and separators only) is read byte by byte, with the same
+        // result as the character-wise reading.
+        let (year, month, day) = Self.asciiParts(text).map(Self.fields) ?? Self.characterWiseFields(text)
+        self.init(checkedYear: year, month: month, day: day)
+    }
+
+    /// Year, month and day read character by character (any text).
+    static func characterWiseFields(_ text: String) -> (Int?, Int?, Int?) {
+        let trimmed = text.trimmingWhitespace
         let separators: Set<Character> = ["/", "-", ".", " "]
         let parts = trimmed.split(whereSeparator: { separators.contains($0) }).map(String.init)
         var (year, month, day): (Int?, Int?, Int?) = (nil, nil, nil)
@@ -58,10 +66,63 @@ public struct BirthDate: Sendable, Hashable, Codable, CustomStringConvertible {
             default: break
             }
         }
+        return (year, month, day)
+    }
+
+    /// The date when the year is in range and the month and day are not too large.
+    private init?(checkedYear year: Int?, month: Int?, day: Int?) {
         guard let year, (1800...2200).contains(year) else { return nil }
         if let month, month > 12 { return nil }
         if let day, day > 31 { return nil }
         self.init(year: year, month: month, day: day)
+    }
+
+    /// The digit runs of `text` between the separators `/ - . space` (value and length), when
+    /// `text` holds only ASCII digits and those separators and no run is too long to be a
+    /// number; `nil` otherwise (the text is then read character by character).
+    static func asciiParts(_ text: String) -> [(value: Int, length: Int)]? {
+        var parts: [(value: Int, length: Int)] = []
+        var value = 0
+        var length = 0
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                guard length < 18 else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+                length += 1
+            case UInt8(ascii: "/"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: " "):
+                if length > 0 { parts.append((value, length)) }
+                value = 0
+                length = 0
+            default:
+                return nil
+            }
+        }
+        if length > 0 { parts.append((value, length)) }
+        return parts
+    }
+
+    /// Year, month and day from digit runs, by the rules of ``characterWiseFields(_:)``.
+    static func fields(_ parts: [(value: Int, length: Int)]) -> (Int?, Int?, Int?) {
+        switch parts.count {
+        case 3:
+            if parts[0].length == 4 { return (parts[0].value, parts[1].value, parts[2].value) }
+            if parts[2].length == 4 { return (parts[2].value, parts[1].value, parts[0].value) }
+        case 2:
+            if parts[0].length == 4, (1...2).contains(parts[1].length) { return (parts[0].value, parts[1].value, nil) }
+            if parts[1].length == 4, (1...2).contains(parts[0].length) { return (parts[1].value, parts[0].value, nil) }
+        case 1:
+            let (digits, length) = parts[0]
+            switch length {
+            case 8: return (digits / 10_000, digits / 100 % 100, digits % 100)
+            case 6: return (digits / 100, digits % 100, nil)
+            case 4: return (digits, nil, nil)
+            default: break
+            }
+        default:
+            break
+        }
+        return (nil, nil, nil)
     }
 
     /// Whether the day or month is unknown.

@@ -66,7 +66,7 @@ public final class ComparableIdentity: Sendable {
         givenListTokens = listTokens.isEmpty ? (firstGivenName?.tokens ?? []) : listTokens
         givenTokens = Set(listTokens + (firstGivenName?.tokens ?? []) + (usedGivenName?.tokens ?? []))
         birthDate = record.birthDate.flatMap { text in
-            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            let trimmed = text.trimmingWhitespace
             guard !trimmed.isEmpty else { return nil }
             let date = BirthDate(text: trimmed)
             if date == nil {
@@ -127,8 +127,8 @@ public final class ComparableIdentity: Sendable {
         _ record: IdentityRecord, sex: Sex, birthDate: BirthDate?, birthplace: String?,
         into diagnostics: inout [Diagnostic]
     ) -> (INS?, [NIRTraitConflict]) {
-        guard let text = record.ins?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return (nil, []) }
-        let oid = record.insOID?.trimmingCharacters(in: .whitespaces) ?? ""
+        guard let text = record.ins?.trimmingWhitespace, !text.isEmpty else { return (nil, []) }
+        let oid = record.insOID?.trimmingWhitespace ?? ""
         switch INS.parse(text, oid: oid.isEmpty ? IdentifierKind.OID.insNIR : oid) {
         case .failure(let error):
             diagnostics.append(error.diagnostic())

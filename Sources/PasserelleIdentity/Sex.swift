@@ -13,7 +13,13 @@ public enum Sex: String, Sendable, Hashable, Codable, CaseIterable {
 
     /// Reads a source code (`M`, `F`, `1`, `2`, `H`, `homme`, `femme`, ...).
     public init(code: String?) {
-        switch code?.trimmingCharacters(in: .whitespaces).uppercased() {
+        // The usual one-letter codes without the trimming and case mapping.
+        switch code {
+        case "M"?: self = .male; return
+        case "F"?: self = .female; return
+        default: break
+        }
+        switch code?.trimmingWhitespace.uppercased() {
         case "M", "1", "H", "HOMME", "MASCULIN", "MALE": self = .male
         case "F", "2", "FEMME", "FEMININ", "FÉMININ", "FEMALE": self = .female
         default: self = .unknown
