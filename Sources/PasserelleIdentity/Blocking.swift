@@ -1,3 +1,5 @@
+internal import Foundation
+
 /// A blocking key: candidate pairs are only compared when they share at least one key.
 public struct BlockingKey: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The key text: a kind prefix and normalized values (identity traits: never log it).
@@ -25,8 +27,13 @@ public struct BlockingKey: Sendable, Hashable, Codable, CustomStringConvertible 
 /// - `G`: phonetic first given name + birthplace; `P`: postcode + phonetic first given name;
 /// - `F`: phonetic family and first given names, sorted (catches date errors and name swaps).
 public enum Blocking {
-    /// The keys of `identity`, without duplicates.
+    /// The keys of `identity`, without duplicates (computed once per identity, then cached).
     public static func keys(_ identity: ComparableIdentity) -> [BlockingKey] {
+        identity.blockingKeyCache.value { computeKeys(identity) }
+    }
+
+    /// The keys of `identity`, computed.
+    static func computeKeys(_ identity: ComparableIdentity) -> [BlockingKey] {
         var keys: [String] = []
         let year = identity.birthDate.map { String($0.year) }
         let families = [identity.birthName, identity.usedName].compactMap { $0?.phonetic }.filter { !$0.isEmpty }
@@ -56,5 +63,24 @@ public enum Blocking {
         }
         var seen = Set<String>()
         return keys.filter { seen.insert($0).inserted }.map(BlockingKey.init)
+    }
+}
+
+/// A value computed on first use and kept (for derived values of immutable identities).
+final class ComputedOnce<Value: Sendable>: @unchecked Sendable {
+    // `stored` is only read and written under `lock`.
+    private let lock = NSLock()
+    private var stored: Value?
+
+    init() {}
+
+    /// The value, computed by `compute` on the first call (under the lock: computed once).
+    func value(_ compute: () -> Value) -> Value {
+        lock.lock()
+        defer { lock.unlock() }
+        if let stored { return stored }
+        let value = compute()
+        stored = value
+        return value
     }
 }

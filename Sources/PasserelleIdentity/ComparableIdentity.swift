@@ -41,6 +41,9 @@ public final class ComparableIdentity: Sendable {
     public let weakIdentifier: String?
     /// Diagnostics raised while normalizing (no traits in the messages).
     public let diagnostics: [Diagnostic]
+    /// The blocking keys, once computed (see ``Blocking/keys(_:)``): an identity kept in an
+    /// index or a cache is blocked on every insertion and every query.
+    let blockingKeyCache = ComputedOnce<[BlockingKey]>()
 
     /// Normalizes a record.
     public init(_ record: IdentityRecord) {

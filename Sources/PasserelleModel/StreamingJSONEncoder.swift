@@ -27,6 +27,14 @@ public struct StreamingJSONEncoder: Sendable {
         return Data(writer.bytes)
     }
 
+    /// The JSON text of `value` as UTF-8 bytes (valid UTF-8: every string written comes from a
+    /// Swift `String`), for callers that hand the bytes on without a `String` (and its validation).
+    public func encodeToUTF8<T: Encodable>(_ value: T) throws -> [UInt8] {
+        let writer = JSONByteWriter(userInfo: userInfo)
+        try writer.write(value)
+        return writer.bytes
+    }
+
     /// The JSON text of `value`.
     public func encodeToString<T: Encodable>(_ value: T) throws -> String {
         let writer = JSONByteWriter(userInfo: userInfo)

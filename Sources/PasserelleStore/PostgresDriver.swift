@@ -80,6 +80,7 @@ struct PostgresTransaction: SQLTransaction {
             case .integer(let v): bindings.append(v)
             case .real(let v): bindings.append(v)
             case .text(let v): bindings.append(v)
+            case .utf8Text(let v): bindings.append(String(decoding: v, as: UTF8.self))
             case .blob(let v): bindings.append(ByteBuffer(bytes: v))
             }
         }

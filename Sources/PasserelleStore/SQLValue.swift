@@ -7,12 +7,18 @@ enum SQLValue: Sendable, Hashable {
     case integer(Int64)
     case real(Double)
     case text(String)
+    /// Text given as its UTF-8 bytes, which must be valid UTF-8 (the JSON encoder's output):
+    /// bound as text without building a `String`. Never read back (rows hold `.text`).
+    case utf8Text([UInt8])
     case blob(Data)
 
     /// The value as text, when it is text.
     var string: String? {
-        if case .text(let value) = self { return value }
-        return nil
+        switch self {
+        case .text(let value): value
+        case .utf8Text(let bytes): String(decoding: bytes, as: UTF8.self)
+        default: nil
+        }
     }
 
     /// The value as an integer, when it is an integer (or a real with no fraction).

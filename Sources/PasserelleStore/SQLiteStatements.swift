@@ -63,6 +63,11 @@ enum SQLiteStatements {
                 let pointer = bytes.baseAddress.map(UnsafeRawPointer.init) ?? emptyBytes
                 return sqlite3_bind_text(handle, index, pointer.assumingMemoryBound(to: CChar.self), Int32(bytes.count), transient)
             }
+        case .utf8Text(let bytes):
+            return bytes.withUnsafeBytes { bytes in
+                let pointer = bytes.baseAddress ?? emptyBytes
+                return sqlite3_bind_text(handle, index, pointer.assumingMemoryBound(to: CChar.self), Int32(bytes.count), transient)
+            }
         case .blob(let data):
             return data.withUnsafeBytes { bytes in
                 sqlite3_bind_blob(handle, index, bytes.baseAddress ?? emptyBytes, Int32(bytes.count), transient)

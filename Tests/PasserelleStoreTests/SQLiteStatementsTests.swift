@@ -42,6 +42,19 @@ struct SQLiteStatementsTests {
         }
     }
 
+    @Test("text given as UTF-8 bytes is stored as text and reads back as the same string")
+    func utf8Text() async throws {
+        try await Self.withDriver { driver in
+            let text = "{\"title\":\"Œdème — Noël\"}"
+            try await driver.write { tx in
+                try await tx.run("INSERT INTO item (id, value) VALUES (?, ?)", Int64(1), SQLValue.utf8Text(Array(text.utf8)))
+                try await tx.run("INSERT INTO item (id, value) VALUES (?, ?)", Int64(2), SQLValue.utf8Text([]))
+            }
+            let rows = try await driver.read { tx in try await tx.query("SELECT value, typeof(value) FROM item ORDER BY id", []) }
+            #expect(rows.map(\.values) == [[.text(text), .text("text")], [.text(""), .text("text")]])
+        }
+    }
+
     @Test("a statement reused with other values sees only those; parameters bound by position")
     func reuse() async throws {
         try await Self.withDriver { driver in
