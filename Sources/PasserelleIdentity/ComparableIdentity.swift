@@ -43,7 +43,7 @@ public final class ComparableIdentity: Sendable {
     public let diagnostics: [Diagnostic]
     /// The blocking keys, once computed (see ``Blocking/keys(_:)``): an identity kept in an
     /// index or a cache is blocked on every insertion and every query.
-    let blockingKeyCache = ComputedOnce<[BlockingKey]>()
+    let blockingKeyCache: ComputedOnce<[BlockingKey]>
 
     /// Normalizes a record.
     public init(_ record: IdentityRecord) {
@@ -94,6 +94,7 @@ public final class ComparableIdentity: Sendable {
                 message: "only the douteuse and homonyme attributes may be combined (R11)"))
         }
         self.diagnostics = diagnostics
+        blockingKeyCache = ComputedOnce()
     }
 
     /// The same identity for the same record under another id: normalization does not depend on
@@ -124,6 +125,8 @@ public final class ComparableIdentity: Sendable {
         phone = other.phone
         weakIdentifier = other.weakIdentifier
         diagnostics = other.diagnostics
+        // The keys do not depend on the record id: computed once for both.
+        blockingKeyCache = other.blockingKeyCache
     }
 
     private static func checkINS(
