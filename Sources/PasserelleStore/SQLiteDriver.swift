@@ -178,14 +178,15 @@ final class SQLiteDriver: SQLDriver {
     /// Runs one write in its own savepoint.
     private func run(_ write: PendingWrite, in transaction: SQLiteWriteTransaction) async -> WriteOutcome {
         do {
-            try transaction.sync { db in try db.execute(sql: "SAVEPOINT writer") }
+            // Prepared once per connection (`db.execute(sql:)` would compile it for every write).
+            try transaction.sync { db in _ = try SQLiteStatements.fetch(db, "SAVEPOINT writer", []) }
         } catch {
             return .undone(error)
         }
         var failure = await write.perform(transaction)
         if failure == nil {
             do {
-                try transaction.sync { db in try db.execute(sql: "RELEASE writer") }
+                try transaction.sync { db in _ = try SQLiteStatements.fetch(db, "RELEASE writer", []) }
                 return .kept
             } catch {
                 failure = error
@@ -194,8 +195,8 @@ final class SQLiteDriver: SQLDriver {
         let error = failure ?? StoreError.database(operation: "RELEASE writer", detail: "unknown failure")
         let undone = (try? transaction.sync { db -> Bool in
             guard db.isInsideTransaction else { return false }
-            try db.execute(sql: "ROLLBACK TO writer")
-            try db.execute(sql: "RELEASE writer")
+            _ = try SQLiteStatements.fetch(db, "ROLLBACK TO writer", [])
+            _ = try SQLiteStatements.fetch(db, "RELEASE writer", [])
             return true
         }) ?? false
         if undone { return .undone(error) }
