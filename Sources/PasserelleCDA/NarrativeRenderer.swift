@@ -22,22 +22,38 @@ enum NarrativeRenderer {
         private var lineHasContent: Bool { output.count > lineStart }
 
         var text: String? {
-            var bytes = output
-            if bytes.last == 0x0A { bytes.removeLast() }
-            return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
+            let end = output.last == 0x0A ? output.count - 1 : output.count
+            return end == 0 ? nil : String(decoding: output[..<end], as: UTF8.self)
         }
 
+        /// Appends a text node: runs of white space become one space (none at a line start).
+        /// Words separated by single spaces, the usual case, are copied as one run.
         mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+            guard let base = bytes.baseAddress else { return }
             let count = bytes.count
             var index = 0
             while index < count {
-                if XMLText.isWhiteSpace(bytes[index]) {
-                    pendingSpace = lineHasContent
+                if XMLText.isWhiteSpace(base[index]) {
+                    // No second space after a cell separator (` | `).
+                    pendingSpace = lineHasContent && output.last != 0x20
                     index += 1
                     continue
                 }
+                // The run goes on through control characters that are not white space, and
+                // through single spaces between two non-space bytes (kept as they are).
                 var end = index + 1
-                while end < count, !XMLText.isWhiteSpace(bytes[end]) { end += 1 }
+                while true {
+                    end = XMLText.firstByteBelowExclamation(base, from: end, to: count)
+                    guard end < count else { break }
+                    let byte = base[end]
+                    if !XMLText.isWhiteSpace(byte) {
+                        end += 1
+                    } else if byte == 0x20, end + 1 < count, !XMLText.isWhiteSpace(base[end + 1]) {
+                        end += 2
+                    } else {
+                        break
+                    }
+                }
                 if pendingSpace {
                     output.append(0x20)
                     pendingSpace = false

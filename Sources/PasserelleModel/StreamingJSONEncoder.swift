@@ -96,14 +96,42 @@ final class JSONByteWriter {
         bytes.append(contentsOf: value.description.utf8)
     }
 
+    /// The first index in `start..<end` whose byte JSON escapes (below 0x20, `"`, `\\`), or `end`.
+    /// Eight bytes at a time: `(x - n…) & ~x & 0x80…` is non-zero when some byte of `x` is below
+    /// `n` (never zero when one is); a quote or backslash becomes a zero byte after XOR.
+    @inline(__always)
+    static func firstByteToEscape(_ base: UnsafePointer<UInt8>, from start: Int, to end: Int) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let raw = UnsafeRawPointer(base)
+        var index = start
+        while index + 8 <= end {
+            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            let quote = word ^ 0x2222_2222_2222_2222, backslash = word ^ 0x5C5C_5C5C_5C5C_5C5C
+            let flags = ((word &- 0x2020_2020_2020_2020) & ~word | (quote &- ones) & ~quote | (backslash &- ones) & ~backslash) & highs
+            if flags != 0 { break }
+            index += 8
+        }
+        while index < end {
+            let byte = base[index]
+            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return index }
+            index += 1
+        }
+        return end
+    }
+
     func writeString(_ string: String) {
         bytes.append(UInt8(ascii: "\""))
         var string = string
         string.withUTF8 { utf8 in
+            guard let base = utf8.baseAddress else { return }
             var runStart = 0
-            for index in 0..<utf8.count {
+            var index = 0
+            while true {
+                index = Self.firstByteToEscape(base, from: index, to: utf8.count)
+                guard index < utf8.count else { break }
                 let byte = utf8[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                defer { index += 1 }
                 if index > runStart { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index])) }
                 runStart = index + 1
                 switch byte {

@@ -45,6 +45,24 @@ import Testing
         #expect(!data.contains(0x0A) && !data.contains(0x01), "raw control characters never reach the output")
     }
 
+    @Test("long strings: an escaped character at every offset of the eight-byte scan, around multi-byte text")
+    func longStrings() throws {
+        let body = "Compte rendu: patiente âgée, œdème — suivi"
+        for escaped in ["\"", "\\", "\n", "\u{01}", "\u{1F}", "\t"] {
+            for offset in 0...20 {
+                var text = body
+                text.insert(contentsOf: escaped, at: text.index(text.startIndex, offsetBy: offset))
+                text += String(repeating: "x", count: offset) + escaped
+                let data = try StreamingJSONEncoder().encode(Text(value: text))
+                #expect(try JSONDecoder().decode(Text.self, from: data) == Text(value: text), "\(offset)")
+                #expect(try Self.sameContent(Text(value: text)))
+            }
+        }
+        let long = String(repeating: "mot accentué é ", count: 500)
+        let data = try StreamingJSONEncoder().encode(Text(value: long))
+        #expect(data == Data(#"{"value":""#.utf8) + Data(long.utf8) + Data(#""}"#.utf8), "nothing to escape: copied as it is")
+    }
+
     struct Scalars: Codable, Equatable {
         var int = -42
         var uint: UInt64 = .max
