@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// The write-ahead log is copied into the database file by the background checkpointer, not by
-/// the writer's commits (whose own automatic checkpoint only starts at 4,096 pages).
+/// the writer's commits (whose own automatic checkpoint only starts at 16,384 pages).
 @Suite("SQLite WAL checkpoints off the writer's path")
 struct WALCheckpointerTests {
     static func fileSize(_ path: String) -> Int {
@@ -23,7 +23,7 @@ struct WALCheckpointerTests {
         for _ in 0..<48 {
             try await driver.write { tx in try await tx.run("INSERT INTO payload (bytes) VALUES (?)", blob) }
         }
-        // 48 commits of ~3 pages each: far below the writer's own threshold (4,096 pages), so
+        // 48 commits of ~3 pages each: far below the writer's own threshold (16,384 pages), so
         // only the checkpointer can have copied them (every 16 commits, and after 1 s idle).
         let deadline = ContinuousClock.now + .seconds(10)
         while Self.fileSize(path) < emptySize + 48 * 8_192, ContinuousClock.now < deadline {
