@@ -112,6 +112,22 @@ public struct MatchExplanation: Sendable, Hashable, Codable, CustomStringConvert
         return lines.joined(separator: "\n")
     }
 
+    private enum CodingKeys: String, CodingKey {
+        case decision, rule, score, flags, contributions, householdWeight
+    }
+
+    /// Encodes the members in declaration order, the flags sorted: the same explanation always
+    /// gives the same JSON, with any encoder (a `Set` alone encodes in per-process hash order).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(decision, forKey: .decision)
+        try container.encode(rule, forKey: .rule)
+        try container.encode(score, forKey: .score)
+        try container.encode(flags.sorted { $0.rawValue < $1.rawValue }, forKey: .flags)
+        try container.encode(contributions, forKey: .contributions)
+        try container.encode(householdWeight, forKey: .householdWeight)
+    }
+
     /// Compact one-line form for CSV files: `trait=level:weight;...`.
     public var compact: String {
         let parts = contributions.map { "\($0.trait.rawValue)=\($0.level.rawValue):\(Self.format($0.weight))" }

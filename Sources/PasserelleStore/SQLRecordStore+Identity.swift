@@ -150,7 +150,7 @@ extension SQLRecordStore {
                     INSERT INTO review_items (id, identity_id, candidate_patient, candidate_identity, score, reason,
                         explanation_json, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)
                     """, item.id.rawValue, item.record.rawValue, item.candidatePatient.rawValue, item.candidateRecord.rawValue,
-                    item.explanation.score, Self.reviewReason(item.explanation), try StoreCoding.json(item.explanation),
+                    item.explanation.score, Self.reviewReason(item.explanation), try StoreCoding.orderedJSON(item.explanation),
                     StoreClock.text(date))
                 change = .reviewOpened(item)
             default:

@@ -74,7 +74,7 @@ extension SQLRecordStore {
                 explanation_json, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)
             """, item.id.rawValue, item.record.rawValue, item.candidatePatient.rawValue, item.candidateRecord.rawValue,
             explanation.score, Self.reviewReason(explanation) + "; contradicts " + contradictions.joined(separator: ","),
-            try StoreCoding.json(explanation), StoreClock.text(date))
+            try StoreCoding.orderedJSON(explanation), StoreClock.text(date))
         try await appendEvent(.reviewOpened(item), EventMetadata(actor: actor, date: date, reason: why, score: explanation.score), in: tx)
         return IdentityResolution(identity: record.id, patient: patient, decision: .review, review: item.id,
             explanation: explanation, diagnostics: identity.diagnostics)

@@ -132,14 +132,9 @@ enum StoreCoding {
         try StreamingJSONEncoder().encodeToString(value)
     }
 
-    /// The JSON of a link-history change: ordered for the record-only changes ingest writes, sorted
-    /// for the others (a review item's explanation holds a set of flags).
-    static func json(_ change: IndexChange) throws -> String {
-        switch change {
-        case .recordCreatedPatient, .recordLinked, .recordUpdated: try orderedJSON(change)
-        default: try sortedJSON(change)
-        }
-    }
+    /// The JSON of a link-history change, keys in declaration order (a review item's explanation
+    /// encodes its set of flags sorted, so equal changes give equal text).
+    static func json(_ change: IndexChange) throws -> String { try orderedJSON(change) }
 
     /// Decodes JSON text.
     static func decode<T: Decodable>(_ type: T.Type, _ text: String?, what: String) throws -> T {

@@ -1,5 +1,6 @@
 import Foundation
 @testable import PasserelleIdentity
+import PasserelleModel
 import Testing
 
 /// The byte-wise fast paths give exactly what the general (character-wise, Foundation) paths give.
@@ -61,5 +62,19 @@ struct FastPathTests {
         #expect(Sex(code: "2") == .female)
         #expect(Sex(code: "X") == .unknown)
         #expect(Sex(code: nil) == .unknown)
+    }
+
+    @Test("an explanation encodes its flags sorted: the same JSON whatever the set's order, and it decodes back")
+    func explanationJSON() throws {
+        let flags = Set(DecisionFlag.allCases)
+        let explanation = MatchExplanation(decision: .review, rule: .probabilistic, score: 12.5, flags: flags,
+                                           contributions: [], householdWeight: 1.5)
+        let data = try JSONEncoder().encode(explanation)
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(object["flags"] as? [String] == DecisionFlag.allCases.map(\.rawValue).sorted())
+        #expect(try JSONDecoder().decode(MatchExplanation.self, from: data) == explanation)
+        var rebuilt = explanation
+        rebuilt.flags = Set(DecisionFlag.allCases.reversed())
+        #expect(try StreamingJSONEncoder().encode(rebuilt) == StreamingJSONEncoder().encode(explanation), "same bytes")
     }
 }
