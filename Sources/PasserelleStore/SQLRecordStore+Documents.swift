@@ -46,8 +46,9 @@ extension SQLRecordStore {
         // serialized write unless a writer changed their blocking keys meanwhile.
         let preloaded = try await prepared.asyncMap { try await self.preloadCandidates($0) } ?? nil
         let modelJSON = try StoreCoding.modelJSON(model)
-        let attachments = model.body.attachments.compactMap { attachment -> (String?, Data)? in
-            attachment.data.map { (attachment.mediaType, $0) }
+        // Hashed here, outside the serialized write.
+        let attachments = model.body.attachments.compactMap { attachment -> (String?, Data, String)? in
+            attachment.data.map { (attachment.mediaType, $0, StoreCoding.sha256($0)) }
         }
         let keys = lockKeys
         return try await driver.write { tx in
@@ -100,7 +101,7 @@ extension SQLRecordStore {
             for (ordinal, attachment) in attachments.enumerated() {
                 try await tx.run("""
                     INSERT INTO attachments (document_id, ordinal, media_type, size, sha256, bytes) VALUES (?, ?, ?, ?, ?, ?)
-                    """, inserted.rawValue, ordinal, attachment.0, attachment.1.count, StoreCoding.sha256(attachment.1), attachment.1)
+                    """, inserted.rawValue, ordinal, attachment.0, attachment.1.count, attachment.2, attachment.1)
             }
             let outcome: DocumentOutcome
             if let previous, older {
