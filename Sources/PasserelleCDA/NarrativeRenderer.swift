@@ -1,3 +1,4 @@
+import PasserelleModel
 import PasserelleXML
 
 /// Renders a CDA narrative block (`section/text`) as plain text: paragraphs, list items,
@@ -43,7 +44,8 @@ enum NarrativeRenderer {
                 // through single spaces between two non-space bytes (kept as they are).
                 var end = index + 1
                 while true {
-                    end = XMLText.firstByteBelowExclamation(base, from: end, to: count)
+                    // The next white space or other control character (below 0x21).
+                    end = ByteScan.firstIndex(base, from: end, to: count, below: 0x21)
                     guard end < count else { break }
                     let byte = base[end]
                     if !XMLText.isWhiteSpace(byte) {

@@ -22,9 +22,7 @@ public struct StreamingJSONEncoder: Sendable {
 
     /// The JSON bytes of `value`.
     public func encode<T: Encodable>(_ value: T) throws -> Data {
-        let writer = JSONByteWriter(userInfo: userInfo)
-        try writer.write(value)
-        return Data(writer.bytes)
+        Data(try encodeToUTF8(value))
     }
 
     /// The JSON text of `value` as UTF-8 bytes (valid UTF-8: every string written comes from a
@@ -37,9 +35,7 @@ public struct StreamingJSONEncoder: Sendable {
 
     /// The JSON text of `value`.
     public func encodeToString<T: Encodable>(_ value: T) throws -> String {
-        let writer = JSONByteWriter(userInfo: userInfo)
-        try writer.write(value)
-        return String(decoding: writer.bytes, as: UTF8.self)
+        String(decoding: try encodeToUTF8(value), as: UTF8.self)
     }
 }
 
@@ -96,30 +92,6 @@ final class JSONByteWriter {
         bytes.append(contentsOf: value.description.utf8)
     }
 
-    /// The first index in `start..<end` whose byte JSON escapes (below 0x20, `"`, `\\`), or `end`.
-    /// Eight bytes at a time: `(x - n…) & ~x & 0x80…` is non-zero when some byte of `x` is below
-    /// `n` (never zero when one is); a quote or backslash becomes a zero byte after XOR.
-    @inline(__always)
-    static func firstByteToEscape(_ base: UnsafePointer<UInt8>, from start: Int, to end: Int) -> Int {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let raw = UnsafeRawPointer(base)
-        var index = start
-        while index + 8 <= end {
-            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-            let quote = word ^ 0x2222_2222_2222_2222, backslash = word ^ 0x5C5C_5C5C_5C5C_5C5C
-            let flags = ((word &- 0x2020_2020_2020_2020) & ~word | (quote &- ones) & ~quote | (backslash &- ones) & ~backslash) & highs
-            if flags != 0 { break }
-            index += 8
-        }
-        while index < end {
-            let byte = base[index]
-            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return index }
-            index += 1
-        }
-        return end
-    }
-
     func writeString(_ string: String) {
         bytes.append(UInt8(ascii: "\""))
         var string = string
@@ -128,7 +100,8 @@ final class JSONByteWriter {
             var runStart = 0
             var index = 0
             while true {
-                index = Self.firstByteToEscape(base, from: index, to: utf8.count)
+                // The next byte JSON escapes: a control character, a quote or a backslash.
+                index = ByteScan.firstIndex(base, from: index, to: utf8.count, below: 0x20, or: UInt8(ascii: "\""), UInt8(ascii: "\\"))
                 guard index < utf8.count else { break }
                 let byte = utf8[index]
                 defer { index += 1 }

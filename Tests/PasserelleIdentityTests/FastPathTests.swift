@@ -6,25 +6,12 @@ import Testing
 /// The byte-wise fast paths give exactly what the general (character-wise, Foundation) paths give.
 @Suite("Identity fast paths agree with the general readings")
 struct FastPathTests {
-    /// A deterministic generator (SplitMix64), so that a failure reproduces.
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func pick<T>(_ values: [T]) -> T { values[Int(next() % UInt64(values.count))] }
-    }
-
     @Test("birth dates of digits and separators: byte-wise fields equal character-wise fields (20,000 strings)")
     func birthDateFields() {
-        var generator = Generator(state: 4)
+        var generator = SplitMix64(seed: 4)
         let alphabet: [String] = ["0", "1", "2", "9", "19", "2024", "00", "/", "-", ".", " ", "12", "31", "123456789012345678901"]
         for _ in 0..<20_000 {
-            let text = (0..<Int(generator.next() % 7)).map { _ in generator.pick(alphabet) }.joined()
+            let text = (0..<Int.random(in: 0..<7, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }.joined()
             let parts = BirthDate.asciiParts(text)
             let long = text.split(whereSeparator: { "/-. ".contains($0) }).contains { $0.count >= 19 }
             #expect((parts == nil) == long, "only over-long digit runs leave the fast path: \(text)")
