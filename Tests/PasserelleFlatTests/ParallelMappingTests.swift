@@ -153,4 +153,90 @@ struct ParallelMappingTests {
         #expect(one.documents.map(\.originalBytes) == two.documents.map(\.originalBytes))
         #expect(one.rejected == two.rejected)
     }
+
+    /// One line per output in emission order: its kind and where it comes from.
+    static func sequence(
+        _ bytes: [UInt8], profile: ExportProfile, jobs: Int, chunk: Int, plain: Bool
+    ) throws -> [String] {
+        var emitted: [String] = []
+        var parser = FlatExportParser(profile: profile, sourceName: "order.csv", receivedAt: Date(timeIntervalSince1970: 0))
+        parser.jobs = jobs
+        if plain { parser.previewLimit = Int.max }
+        func note(_ output: FlatOutput) {
+            switch output {
+            case .document(let document): emitted.append("document \(String(describing: document.lines))")
+            case .rejected(let record): emitted.append("rejected \(record.records)")
+            case .diagnostic(let diagnostic): emitted.append("note \(diagnostic.code.rawValue) \(String(describing: diagnostic.location))")
+            }
+        }
+        var offset = 0
+        while offset < bytes.count {
+            let end = min(bytes.count, offset + chunk)
+            try bytes[offset..<end].withUnsafeBytes { try parser.consume($0, note) }
+            offset = end
+        }
+        try parser.finish(note)
+        return emitted
+    }
+
+    /// Several batches are in flight one after the other (the workers map one while the parser
+    /// scans the next): documents, rejections and file-level notes found while a batch is being
+    /// mapped (a line-ending change right after a batch left, a quote never closed) must still
+    /// come out in source order.
+    @Test(arguments: [(2, 1 << 20), (3, 65_536), (2, 10_007)] as [(Int, Int)])
+    func outputsKeepTheSourceOrderAcrossBatchesInFlight(jobs: Int, chunk: Int) throws {
+        let profile = try FlatExportTests.lgcProfile()
+        var bytes = Self.export(seed: 11, rows: 9000, utf8: false)
+        // From the first line of the 2,049th record on (the first record after the first batch),
+        // LF instead of CRLF: the one warning is found just after that batch went to the workers.
+        let original = try Self.read(bytes, profile: profile, jobs: 1, chunk: 1 << 20, plain: true)
+        let firstLines = (original.documents.compactMap { $0.lines?.lowerBound } + original.rejected.map(\.lines.lowerBound)).sorted()
+        let boundaryLine = firstLines[FlatExportParser.batchSize]
+        var lineStart = 0
+        for _ in 1..<boundaryLine { lineStart = try #require(bytes[lineStart...].firstIndex(of: 0x0A)) + 1 }
+        var tail: [UInt8] = []
+        for (index, byte) in bytes[lineStart...].enumerated() where !(byte == 0x0D && lineStart + index + 1 < bytes.count && bytes[lineStart + index + 1] == 0x0A) {
+            tail.append(byte)
+        }
+        bytes = Array(bytes[..<lineStart]) + tail
+        // A quote never closed near the end: its line is rejected after the batches are drained.
+        let quoteAt = try #require(bytes[(bytes.count * 5 / 6)...].firstIndex(of: 0x0A)) + 1
+        bytes.insert(contentsOf: Array("\"DUPONT;never closed\n".utf8), at: quoteAt)
+        let plain = try Self.sequence(bytes, profile: profile, jobs: 1, chunk: 1 << 20, plain: true)
+        let fast = try Self.sequence(bytes, profile: profile, jobs: jobs, chunk: chunk, plain: false)
+        #expect(plain.count > 8500)
+        #expect(plain.contains { $0.hasPrefix("note FLAT-LINE-ENDING") })
+        #expect(fast.count == plain.count)
+        if let index = fast.indices.first(where: { $0 < plain.count && fast[$0] != plain[$0] }) {
+            Issue.record("output \(index) differs: \(fast[index]) instead of \(plain[index])")
+        }
+    }
+
+    struct Stop: Error {}
+
+    /// When the consumer fails, the parser stops with its error and no worker is left reading
+    /// the buffer; the next reads of the same export are complete and equal.
+    @Test func aThrowingConsumerStopsTheReadCleanly() throws {
+        let profile = try FlatExportTests.lgcProfile()
+        let bytes = Self.export(seed: 5, rows: 6000, utf8: false)
+        for limit in [1, 2047, 2049, 4500] {
+            var parser = FlatExportParser(profile: profile, sourceName: "stop.csv", receivedAt: Date(timeIntervalSince1970: 0))
+            parser.jobs = 2
+            var seen = 0
+            #expect(throws: Stop.self) {
+                try bytes.withUnsafeBytes { raw in
+                    try parser.consume(raw) { _ in
+                        seen += 1
+                        if seen == limit { throw Stop() }
+                    }
+                }
+                try parser.finish { _ in }
+            }
+            #expect(seen == limit)
+        }
+        let first = try Self.read(bytes, profile: profile, jobs: 2, chunk: 1 << 20, plain: false)
+        let again = try Self.read(bytes, profile: profile, jobs: 2, chunk: 1 << 20, plain: false)
+        #expect(first.documents.count + first.rejected.count > 5000)
+        #expect(first.documents == again.documents)
+    }
 }

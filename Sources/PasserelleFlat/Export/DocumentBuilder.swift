@@ -9,20 +9,20 @@ import PasserelleModel
 struct DocumentBuilder: Sendable {
     let fields: [CompiledField]
     let facilityOID: String?
-    let sourceName: String
+    private(set) var sourceName: String
     let receivedAt: Date
 
     /// Index of the first field mapping each target (by `FieldTarget.ordinal`), or -1.
     private let firstIndex: [Int]
     /// `MappedRow.dates` slot of each field, or -1.
     private let dateSlots: [Int]
-    private let localRoot: String?
-    private let insRoot: String?
-    private let documentRoot: String?
-    private let typeSystem: String
+    private var localRoot: String?
+    private var insRoot: String?
+    private var documentRoot: String?
+    private var typeSystem: String
     private let givenSeparator: String
-    private let authorRoot: String
-    private let resultSystem: String?
+    private var authorRoot: String
+    private var resultSystem: String?
     private let numericResults: Bool
     /// An empty document, copied as the start of each document.
     let emptyDocument = ClinicalDocument()
@@ -71,6 +71,21 @@ struct DocumentBuilder: Sendable {
         identifierSlots = count([.patientINS, .patientLocalID])
         familySlots = count([.patientBirthFamilyName, .patientUsedFamilyName])
         givenSlots = count([.patientFirstBirthGivenName, .patientBirthGivenNames, .patientUsedGivenName])
+    }
+
+    /// A copy for one worker thread: the strings it puts into every document get storage of their
+    /// own. Shared, their reference counts would be updated by all workers for every document,
+    /// and the cache line holding each count would bounce between the cores.
+    func forWorker() -> DocumentBuilder {
+        var copy = self
+        copy.sourceName = sourceName.withOwnStorage
+        copy.localRoot = localRoot?.withOwnStorage
+        copy.insRoot = insRoot?.withOwnStorage
+        copy.documentRoot = documentRoot?.withOwnStorage
+        copy.resultSystem = resultSystem?.withOwnStorage
+        copy.typeSystem = typeSystem.withOwnStorage
+        copy.authorRoot = authorRoot.withOwnStorage
+        return copy
     }
 
     private let patientTargets = FieldTarget.allCases.filter { $0.rawValue.hasPrefix("patient.") }

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import PasserelleModel
 
@@ -25,6 +24,8 @@ extension FlatExportParser {
     static let batchSize = 2048
     /// Records per unit of parallel work inside a batch.
     static let chunkSize = 64
+    /// Most worker threads per parser, whatever `jobs` asks.
+    static let maxWorkers = 64
 
     /// Whether records can be mapped in parallel: one row per document, no preview.
     var batching: Bool {
@@ -32,49 +33,71 @@ extension FlatExportParser {
         return true
     }
 
-    /// Maps and builds the queued records on the available cores, then emits in source order.
-    /// Must run while `bytes` (the buffer the spans point into) is alive.
-    ///
-    /// The outputs of the previous batch are released by the workers of this one, in parallel:
-    /// when the consumer keeps nothing, freeing the documents would otherwise be serial work.
-    mutating func runBatch(_ bytes: UnsafeBufferPointer<UInt8>, _ emit: (FlatOutput) throws -> Void) throws {
+    /// Sends the queued records to be mapped and built, then emits the batch sent before, in
+    /// source order. With worker threads (`jobs` > 1) the new batch is mapped while this thread
+    /// emits the previous one and scans the next; with one job it is mapped here and emitted at
+    /// once. Every batch sent must be finished (`drainBatches`) while `bytes`, the buffer its
+    /// spans point into, is alive.
+    mutating func dispatchBatch(_ bytes: UnsafeBufferPointer<UInt8>, _ emit: (FlatOutput) throws -> Void) throws {
         guard !batch.isEmpty, let mapper, let builder else { return }
-        var items: [BatchItem] = []
-        swap(&items, &batch)
-        var spans: [FieldSpan] = []
-        swap(&spans, &batchFields)
-        var outputs = [FlatOutput?](repeating: nil, count: items.count)
-        var retiring: [FlatOutput?] = []
-        swap(&retiring, &retired)
-        // Small chunks handed out dynamically to `jobs` threads: when the machine is busy and one
-        // thread is descheduled, the others take the remaining chunks instead of waiting for its half.
-        let workers = max(1, jobs)
-        let chunks = workers == 1 || items.count < 2 * Self.chunkSize ? 1 : (items.count + Self.chunkSize - 1) / Self.chunkSize
-        items.withUnsafeBufferPointer { items in
-            spans.withUnsafeBufferPointer { spans in
-                outputs.withUnsafeMutableBufferPointer { outputs in
-                    retiring.withUnsafeMutableBufferPointer { retiring in
-                        let context = RecordWork(
-                            buffer: bytes, fields: spans, mapper: mapper, builder: builder, decoder: decoder,
-                            sourceName: sourceName, escape: scanner?.escape ?? .doubled, quote: scanner?.quote)
-                        let job = BatchJob(
-                            items: items, outputs: outputs, retiring: retiring, context: context,
-                            perChunk: (items.count + chunks - 1) / chunks, chunks: chunks)
-                        if chunks == 1 {
-                            job.run(chunk: 0)
-                        } else {
-                            let counter = ChunkCounter(limit: chunks)
-                            DispatchQueue.concurrentPerform(iterations: min(workers, chunks)) { _ in
-                                while let chunk = counter.next() { job.run(chunk: chunk) }
-                            }
-                        }
-                    }
-                }
-            }
+        let threads = min(jobs, Self.maxWorkers)
+        let parallel = threads > 1 && batch.count >= 2 * Self.chunkSize
+        if parallel, workers?.count != threads {
+            try finishInFlight(emit)
+            workers = BatchWorkers(count: threads)
+            workerTools = (0..<threads).map { _ in (mapper.forWorker(), builder.forWorker()) }
         }
-        retiring.removeAll(keepingCapacity: true)
-        for output in outputs {
-            guard let output else { continue }
+        let run = BatchRun(items: batch, fields: batchFields)
+        batch.removeAll(keepingCapacity: true)
+        batchFields.removeAll(keepingCapacity: true)
+        let context = RecordWork(
+            buffer: bytes, fields: UnsafeBufferPointer(run.fields), mapper: mapper, builder: builder, decoder: decoder,
+            sourceName: sourceName, escape: scanner?.escape ?? .doubled, quote: scanner?.quote)
+        // Small chunks handed out dynamically: when the machine is busy and one worker is
+        // descheduled, the others take the remaining chunks instead of waiting for it.
+        let chunks = parallel ? (run.items.count + Self.chunkSize - 1) / Self.chunkSize : 1
+        let job = BatchJob(
+            run: run, context: context, workerTools: parallel ? workerTools : [], perChunk: (run.items.count + chunks - 1) / chunks,
+            counter: ChunkCounter(limit: chunks))
+        if parallel, let workers {
+            workers.wait()
+            let previous = inFlight
+            run.generation = workers.start(job)
+            inFlight = run
+            if let previous { try emitBatch(previous, emit) }
+        } else {
+            try finishInFlight(emit)
+            job.run(worker: Int(BatchJob.noWorker))
+            try emitBatch(run, emit)
+        }
+    }
+
+    /// Sends what is queued and emits every batch sent.
+    mutating func drainBatches(_ bytes: UnsafeBufferPointer<UInt8>, _ emit: (FlatOutput) throws -> Void) throws {
+        try dispatchBatch(bytes, emit)
+        try finishInFlight(emit)
+    }
+
+    /// Waits for the batch the workers are mapping, if any, and emits it.
+    mutating func finishInFlight(_ emit: (FlatOutput) throws -> Void) throws {
+        guard let run = inFlight else { return }
+        workers?.wait()
+        inFlight = nil
+        try emitBatch(run, emit)
+    }
+
+    /// Waits for the workers without emitting (the source is abandoned after an error).
+    mutating func abandonInFlight() {
+        guard inFlight != nil else { return }
+        workers?.wait()
+        inFlight = nil
+    }
+
+    /// Counts and emits a mapped batch in source order, and hands each output back to the worker
+    /// that built it (see `BatchWorkers`).
+    private mutating func emitBatch(_ run: BatchRun, _ emit: (FlatOutput) throws -> Void) throws {
+        for index in run.outputs.indices {
+            guard let output = run.outputs[index] else { continue }
             switch output {
             case .document(let document):
                 summary.documents += 1
@@ -87,13 +110,43 @@ extension FlatExportParser {
                 break
             }
             try emit(output)
+            let producer = run.producers[index]
+            if producer != BatchJob.noWorker, let workers {
+                run.outputs[index] = nil
+                workers.retire(output, builtBy: Int(producer), generation: run.generation)
+            }
         }
-        // Keep this batch's outputs for the next batch's workers to release; reuse the storage.
-        retired = outputs
-        items.removeAll(keepingCapacity: true)
-        swap(&items, &batch)
-        spans.removeAll(keepingCapacity: true)
-        swap(&spans, &batchFields)
+    }
+}
+
+/// A batch of records on its way through the workers: owns the records, their field spans and
+/// the outputs (at fixed addresses, written by the workers at disjoint indices) until emitted.
+final class BatchRun: @unchecked Sendable {
+    // The workers write `outputs` and `producers` during the job; the parser reads them after `wait`.
+    let items: UnsafeMutableBufferPointer<BatchItem>
+    let fields: UnsafeMutableBufferPointer<FieldSpan>
+    let outputs: UnsafeMutableBufferPointer<FlatOutput?>
+    /// Per output, the worker that built it (`BatchJob.noWorker`: the parser's thread, or none).
+    let producers: UnsafeMutableBufferPointer<UInt8>
+    /// The workers' generation of the job (see `BatchWorkers.retire`).
+    var generation = 0
+
+    init(items: [BatchItem], fields: [FieldSpan]) {
+        self.items = .allocate(capacity: items.count)
+        _ = self.items.initialize(from: items)
+        self.fields = .allocate(capacity: fields.count)
+        _ = self.fields.initialize(from: fields)
+        outputs = .allocate(capacity: items.count)
+        outputs.initialize(repeating: nil)
+        producers = .allocate(capacity: items.count)
+        producers.initialize(repeating: BatchJob.noWorker)
+    }
+
+    deinit {
+        items.deinitialize().deallocate()
+        fields.deinitialize().deallocate()
+        outputs.deinitialize().deallocate()
+        producers.deallocate()
     }
 }
 
@@ -117,23 +170,32 @@ final class ChunkCounter: @unchecked Sendable {
 }
 
 /// One batch split into chunks; the worker running a chunk writes only that chunk's slice of
-/// `outputs`, and releases its share of `retiring` (the previous batch's outputs).
+/// the run's `outputs` and `producers`.
 struct BatchJob: @unchecked Sendable {
-    // `outputs` and `retiring` are written at disjoint indices by the workers and read after they all finished.
-    let items: UnsafeBufferPointer<BatchItem>
-    let outputs: UnsafeMutableBufferPointer<FlatOutput?>
-    let retiring: UnsafeMutableBufferPointer<FlatOutput?>
+    /// `producers` value of outputs built on the parser's thread (or not built: final outputs).
+    static let noWorker: UInt8 = .max
+    let run: BatchRun
     let context: RecordWork
+    /// Each worker's own mapper and builder (see `RowMapper.forWorker`); empty: use `context`'s.
+    let workerTools: [(mapper: RowMapper, builder: DocumentBuilder)]
     let perChunk: Int
-    let chunks: Int
+    let counter: ChunkCounter
 
-    func run(chunk: Int) {
-        let retireEach = (retiring.count + chunks - 1) / chunks
-        let retireStart = min(retiring.count, chunk * retireEach)
-        for index in retireStart..<min(retiring.count, retireStart + retireEach) { retiring[index] = nil }
+    /// Runs chunks until none is left, noting `worker` as the producer of what it builds.
+    func run(worker: Int) {
+        while let chunk = counter.next() { run(chunk: chunk, worker: UInt8(truncatingIfNeeded: worker)) }
+    }
+
+    private func run(chunk: Int, worker: UInt8) {
+        let items = run.items, outputs = run.outputs, producers = run.producers
         let start = chunk * perChunk
         let end = min(items.count, start + perChunk)
         guard start < end else { return }
+        var context = context
+        if Int(worker) < workerTools.count {
+            context.mapper = workerTools[Int(worker)].mapper
+            context.builder = workerTools[Int(worker)].builder
+        }
         // Per chunk, over consecutive records of this batch's buffer: reuse of the previous row's values and patient.
         var rowCache = RowCache(enabled: true)
         var patientCache = DocumentBuilder.PatientCache()
@@ -142,6 +204,7 @@ struct BatchJob: @unchecked Sendable {
             case .output(let output): outputs[index] = output
             case .record(let pending):
                 outputs[index] = context.output(for: pending, rowCache: &rowCache, patientCache: &patientCache)
+                producers[index] = worker
             }
         }
     }
@@ -152,8 +215,8 @@ struct RecordWork: @unchecked Sendable {
     // The buffers are only read, and outlive the parallel section (see `runBatch`).
     let buffer: UnsafeBufferPointer<UInt8>
     let fields: UnsafeBufferPointer<FieldSpan>
-    let mapper: RowMapper
-    let builder: DocumentBuilder
+    var mapper: RowMapper
+    var builder: DocumentBuilder
     let decoder: TextDecoder
     let sourceName: String
     let escape: EscapeStyle

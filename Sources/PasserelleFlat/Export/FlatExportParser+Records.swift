@@ -195,7 +195,7 @@ extension FlatExportParser {
     mutating func recoverLine(
         _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, code: DiagnosticCode, _ emit: (FlatOutput) throws -> Void
     ) throws -> Int {
-        try runBatch(bytes, emit)
+        try drainBatches(bytes, emit)
         try flushGroup(emit)
         let (_, next, terminator) = Self.lineEnd(bytes, from: start, cr: profile.lineEnding == .cr, atEnd: true)
             ?? (bytes.count, bytes.count, .endOfInput)

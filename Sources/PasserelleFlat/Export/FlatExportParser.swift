@@ -15,8 +15,10 @@ public struct FlatExportParser: Sendable {
     public let receivedAt: Date
     /// Counters so far.
     public internal(set) var summary: FlatReadSummary
-    /// Threads mapping rows into documents (one row per document only; 1: all on the calling
-    /// thread). Outputs come in source order whatever the number.
+    /// Threads mapping rows into documents (one row per document only). 1: all on the calling
+    /// thread; more: that many worker threads map one batch while the calling thread scans the
+    /// next and emits the previous (see `BatchWorkers`). Outputs come in source order whatever
+    /// the number.
     public var jobs: Int = FlatExportParser.defaultJobs
 
     /// The default for `jobs`: the active processor count, at most 4.
@@ -42,8 +44,12 @@ public struct FlatExportParser: Sendable {
     var batch: [BatchItem] = []
     /// Field spans of the records in `batch`, one flat array (no allocation per record).
     var batchFields: [FieldSpan] = []
-    /// The previous batch's outputs, released in parallel by the next batch's workers.
-    var retired: [FlatOutput?] = []
+    /// Threads mapping batches when `jobs` > 1, started at the first batch.
+    var workers: BatchWorkers?
+    /// Each worker's own mapper and builder, made with `workers`.
+    var workerTools: [(mapper: RowMapper, builder: DocumentBuilder)] = []
+    /// The batch the workers are mapping, emitted when the next one is sent (see `dispatchBatch`).
+    var inFlight: BatchRun?
     var lineEndingWarned = false
     var emptyRecords = 0
     var firstEmptyLine = 0
@@ -97,7 +103,7 @@ public struct FlatExportParser: Sendable {
 
     mutating func report(_ diagnostic: Diagnostic, _ emit: (FlatOutput) throws -> Void) throws {
         summary.count([diagnostic])
-        if !batch.isEmpty {
+        if !batch.isEmpty || inFlight != nil {
             batch.append(.output(.diagnostic(diagnostic)))
             return
         }
@@ -139,12 +145,14 @@ public struct FlatExportParser: Sendable {
             swap(&localBuffer, &buffer)
         }
         try localBuffer.withUnsafeBufferPointer { bytes in
+            // The workers read `bytes`: no batch may outlive this call, even when `emit` throws.
+            defer { abandonInFlight() }
             while position < bytes.count {
                 guard let next = try step(bytes, from: position, atEnd: atEnd, emit) else { break }
                 position = next
-                if batch.count >= Self.batchSize { try runBatch(bytes, emit) }
+                if batch.count >= Self.batchSize { try dispatchBatch(bytes, emit) }
             }
-            try runBatch(bytes, emit)
+            try drainBatches(bytes, emit)
         }
     }
 

@@ -23,7 +23,7 @@ struct MappedRow: Sendable {
 /// Per-field facts the hot loop needs, flattened out of `FieldMapping` (no reference counting per row).
 struct FieldPlan: Sendable {
     let column: Int
-    let constant: String?
+    var constant: String?
     let transforms: [ValueTransform]
     let hasMap: Bool
     let required: Bool
@@ -42,7 +42,7 @@ struct RowMapper: Sendable {
     let decimalSeparator: DecimalSeparator
     /// Columns no mapping reads (checked for encoding only).
     let unmappedColumns: [Int]
-    let plans: [FieldPlan]
+    private(set) var plans: [FieldPlan]
     let dateCount: Int
     /// An empty date array of the right size, copied per row (cheaper than building it).
     private let emptyDates: [Timestamp?]
@@ -68,6 +68,14 @@ struct RowMapper: Sendable {
         self.plans = plans
         dateCount = dates
         emptyDates = [Timestamp?](repeating: nil, count: dates)
+    }
+
+    /// A copy for one worker thread: the constant values it puts into every document get storage
+    /// of their own (see `DocumentBuilder.forWorker`).
+    func forWorker() -> RowMapper {
+        var copy = self
+        for index in copy.plans.indices { copy.plans[index].constant = plans[index].constant?.withOwnStorage }
+        return copy
     }
 
     /// Maps one row; returns the row, or the errors rejecting it.
