@@ -47,11 +47,17 @@ extension FlatExportParser {
             workers = BatchWorkers(count: threads)
             workerTools = (0..<threads).map { _ in (mapper.forWorker(), builder.forWorker()) }
         }
-        let run = BatchRun(items: batch, fields: batchFields)
-        batch.removeAll(keepingCapacity: true)
-        batchFields.removeAll(keepingCapacity: true)
+        // The queued arrays are handed over whole (no copy of the records); the next batch
+        // starts in fresh ones.
+        var items: [BatchItem] = []
+        items.reserveCapacity(Self.batchSize)
+        swap(&items, &batch)
+        var fields: [FieldSpan] = []
+        fields.reserveCapacity(batchFields.capacity)
+        swap(&fields, &batchFields)
+        let run = BatchRun(items: items, fields: fields)
         let context = RecordWork(
-            buffer: bytes, fields: UnsafeBufferPointer(run.fields), mapper: mapper, builder: builder, decoder: decoder,
+            buffer: bytes, fields: UnsafeBufferPointer(start: nil, count: 0), mapper: mapper, builder: builder, decoder: decoder,
             sourceName: sourceName, escape: scanner?.escape ?? .doubled, quote: scanner?.quote)
         // Small chunks handed out dynamically: when the machine is busy and one worker is
         // descheduled, the others take the remaining chunks instead of waiting for it.
@@ -96,25 +102,38 @@ extension FlatExportParser {
     /// Counts and emits a mapped batch in source order, and hands each output back to the worker
     /// that built it (see `BatchWorkers`).
     private mutating func emitBatch(_ run: BatchRun, _ emit: (FlatOutput) throws -> Void) throws {
+        guard let base = run.outputs.baseAddress else { return }
         for index in run.outputs.indices {
-            guard let output = run.outputs[index] else { continue }
-            switch output {
-            case .document(let document):
-                summary.documents += 1
-                if !document.diagnostics.isEmpty { summary.count(document.diagnostics) }
-            case .rejected(let record):
-                summary.rejected += 1
-                summary.rejectedRecords += 1
-                summary.count(record.diagnostics)
-            case .diagnostic:
-                break
+            // Moved out, not copied: a copy would retain the document's storage, diagnostics and
+            // bytes, objects another thread just wrote, and release them again.
+            guard let output = (base + index).move() else {
+                (base + index).initialize(to: nil)
+                continue
             }
+            (base + index).initialize(to: nil)
+            summary.tally(output)
             try emit(output)
             let producer = run.producers[index]
             if producer != BatchJob.noWorker, let workers {
-                run.outputs[index] = nil
                 workers.retire(output, builtBy: Int(producer), generation: run.generation)
             }
+        }
+    }
+}
+
+extension FlatReadSummary {
+    /// Counts an output of a batch (its records were counted when scanned).
+    mutating func tally(_ output: borrowing FlatOutput) {
+        switch output {
+        case .document(let document):
+            documents += 1
+            if !document.diagnostics.isEmpty { count(document.diagnostics) }
+        case .rejected(let record):
+            rejected += 1
+            rejectedRecords += 1
+            count(record.diagnostics)
+        case .diagnostic:
+            break
         }
     }
 }
@@ -123,8 +142,10 @@ extension FlatExportParser {
 /// the outputs (at fixed addresses, written by the workers at disjoint indices) until emitted.
 final class BatchRun: @unchecked Sendable {
     // The workers write `outputs` and `producers` during the job; the parser reads them after `wait`.
-    let items: UnsafeMutableBufferPointer<BatchItem>
-    let fields: UnsafeMutableBufferPointer<FieldSpan>
+    /// The records, read-only once the run exists.
+    let items: [BatchItem]
+    /// Field spans of the records (`PendingRecord.firstField`), read-only once the run exists.
+    let fields: [FieldSpan]
     let outputs: UnsafeMutableBufferPointer<FlatOutput?>
     /// Per output, the worker that built it (`BatchJob.noWorker`: the parser's thread, or none).
     let producers: UnsafeMutableBufferPointer<UInt8>
@@ -132,10 +153,8 @@ final class BatchRun: @unchecked Sendable {
     var generation = 0
 
     init(items: [BatchItem], fields: [FieldSpan]) {
-        self.items = .allocate(capacity: items.count)
-        _ = self.items.initialize(from: items)
-        self.fields = .allocate(capacity: fields.count)
-        _ = self.fields.initialize(from: fields)
+        self.items = items
+        self.fields = fields
         outputs = .allocate(capacity: items.count)
         outputs.initialize(repeating: nil)
         producers = .allocate(capacity: items.count)
@@ -143,8 +162,6 @@ final class BatchRun: @unchecked Sendable {
     }
 
     deinit {
-        items.deinitialize().deallocate()
-        fields.deinitialize().deallocate()
         outputs.deinitialize().deallocate()
         producers.deallocate()
     }
@@ -187,24 +204,29 @@ struct BatchJob: @unchecked Sendable {
     }
 
     private func run(chunk: Int, worker: UInt8) {
-        let items = run.items, outputs = run.outputs, producers = run.producers
+        let outputs = run.outputs, producers = run.producers
         let start = chunk * perChunk
-        let end = min(items.count, start + perChunk)
+        let end = min(run.items.count, start + perChunk)
         guard start < end else { return }
-        var context = context
-        if Int(worker) < workerTools.count {
-            context.mapper = workerTools[Int(worker)].mapper
-            context.builder = workerTools[Int(worker)].builder
-        }
-        // Per chunk, over consecutive records of this batch's buffer: reuse of the previous row's values and patient.
-        var rowCache = RowCache(enabled: true)
-        var patientCache = DocumentBuilder.PatientCache()
-        for index in start..<end {
-            switch items[index] {
-            case .output(let output): outputs[index] = output
-            case .record(let pending):
-                outputs[index] = context.output(for: pending, rowCache: &rowCache, patientCache: &patientCache)
-                producers[index] = worker
+        run.items.withUnsafeBufferPointer { items in
+            run.fields.withUnsafeBufferPointer { fields in
+                var context = context
+                context.fields = fields
+                if Int(worker) < workerTools.count {
+                    context.mapper = workerTools[Int(worker)].mapper
+                    context.builder = workerTools[Int(worker)].builder
+                }
+                // Per chunk, over consecutive records of this batch's buffer: reuse of the previous row's values and patient.
+                var rowCache = RowCache(enabled: true)
+                var patientCache = DocumentBuilder.PatientCache()
+                for index in start..<end {
+                    switch items[index] {
+                    case .output(let output): outputs[index] = output
+                    case .record(let pending):
+                        outputs[index] = context.output(for: pending, rowCache: &rowCache, patientCache: &patientCache)
+                        producers[index] = worker
+                    }
+                }
             }
         }
     }
@@ -214,7 +236,8 @@ struct BatchJob: @unchecked Sendable {
 struct RecordWork: @unchecked Sendable {
     // The buffers are only read, and outlive the parallel section (see `runBatch`).
     let buffer: UnsafeBufferPointer<UInt8>
-    let fields: UnsafeBufferPointer<FieldSpan>
+    /// Field spans of the batch (set per chunk, while the run's array is borrowed).
+    var fields: UnsafeBufferPointer<FieldSpan>
     var mapper: RowMapper
     var builder: DocumentBuilder
     let decoder: TextDecoder
