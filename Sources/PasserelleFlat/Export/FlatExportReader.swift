@@ -10,8 +10,8 @@ public struct FlatExportReader: Sendable {
     /// Threads mapping rows into documents (see `FlatExportParser.jobs`); at least 1.
     public var jobs: Int
 
-    /// Creates a reader; `chunkSize` defaults to 1 MiB, `jobs` to `FlatExportParser.defaultJobs`.
-    public init(profile: ExportProfile, chunkSize: Int = 1 << 20, jobs: Int = FlatExportParser.defaultJobs) {
+    /// Creates a reader; `chunkSize` defaults to 4 MiB, `jobs` to `FlatExportParser.defaultJobs`.
+    public init(profile: ExportProfile, chunkSize: Int = 4 << 20, jobs: Int = FlatExportParser.defaultJobs) {
         self.profile = profile
         self.chunkSize = max(4096, chunkSize)
         self.jobs = max(1, jobs)

@@ -5,7 +5,11 @@ import PasserelleModel
 enum Hashing {
     /// Lower-case hex SHA-256 of `bytes`.
     static func sha256Hex(_ bytes: UnsafeRawBufferPointer) -> String {
-        Hex.lowercase(SHA256.hash(data: bytes))
+        // `update(bufferPointer:)`: the bytes go to the digest directly, not through the
+        // generic `DataProtocol` path of `hash(data:)`.
+        var hasher = SHA256()
+        hasher.update(bufferPointer: bytes)
+        return Hex.lowercase(hasher.finalize())
     }
 
     /// Lower-case hex SHA-256 of `bytes`.
