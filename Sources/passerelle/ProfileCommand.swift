@@ -103,13 +103,8 @@ struct ProfileCommand: AsyncParsableCommand {
             let summary: FlatReadSummary
             do {
                 summary = try FlatExportReader(profile: loaded, jobs: jobs).read(contentsOf: URL(fileURLWithPath: export)) { output in
-                    let diagnostics: [Diagnostic]
-                    switch output {
-                    case .document(let document): diagnostics = document.diagnostics
-                    case .rejected(let record): diagnostics = record.diagnostics
-                    case .diagnostic(let diagnostic): diagnostics = [diagnostic]
-                    }
-                    for diagnostic in diagnostics where printed < maxDiagnostics {
+                    guard printed < maxDiagnostics else { return }
+                    for diagnostic in output.diagnostics where printed < maxDiagnostics {
                         FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8))
                         printed += 1
                     }

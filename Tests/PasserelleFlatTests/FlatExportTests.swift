@@ -63,6 +63,16 @@ struct FlatExportTests {
         #expect(joined == Data(bytes[headerEnd...]))
     }
 
+    @Test func everyOutputGivesItsDiagnostics() throws {
+        let result = try FlatFixtures.read("lgc/lgc-cp1252-crlf.csv", profile: Self.lgcProfile())
+        let rejected = try #require(result.rejected.first)
+        #expect(FlatOutput.rejected(rejected).diagnostics == rejected.diagnostics)
+        let document = try #require(result.documents.first)
+        #expect(FlatOutput.document(document).diagnostics == document.diagnostics)
+        let note = Diagnostic(code: .flatEmptyRecord, severity: .note, message: "1 empty line(s) skipped", file: "x.csv")
+        #expect(FlatOutput.diagnostic(note).diagnostics == [note])
+    }
+
     @Test func utf8WithBOMAndLF() throws {
         let result = try FlatFixtures.read("lgc/lgc-utf8-bom-lf.csv", profile: Self.lgcProfile(encoding: .utf8, lineEnding: .lf))
         #expect(result.documents.count == 2)

@@ -100,6 +100,16 @@ public enum FlatOutput: Sendable, Hashable {
     case rejected(RejectedRecord)
     /// A diagnostic about the whole source (encoding choice, line endings, skipped blank lines...).
     case diagnostic(Diagnostic)
+
+    /// The output's diagnostics: a document's warnings, a rejection's reasons, or the one
+    /// file-level diagnostic (read without copying the document or the record).
+    public var diagnostics: [Diagnostic] {
+        switch self {
+        case .document(let document): document.diagnostics
+        case .rejected(let record): record.diagnostics
+        case .diagnostic(let diagnostic): [diagnostic]
+        }
+    }
 }
 
 /// Counters of one read.
