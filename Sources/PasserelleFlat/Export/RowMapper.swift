@@ -150,9 +150,10 @@ struct RowMapper: Sendable {
                         continue
                     }
                 }
-                let outcome = finish(text, index: index, plan: plan, location: { location(column) })
+                var date: Timestamp?
+                let outcome = finish(text, index: index, plan: plan, date: &date, location: { location(column) })
                 switch outcome {
-                case .value(let value, let date):
+                case .value(let value):
                     store(index, plan, value, date, span: span, cache: &cache, patientChanged: &patientChanged)
                 case .failure(let diagnostic):
                     errors.append(diagnostic)
@@ -175,18 +176,20 @@ struct RowMapper: Sendable {
         return (errors, warnings)
     }
 
-    /// A field's final value, or why there is none.
+    /// A field's final value, or why there is none. Small on purpose (the date is returned
+    /// apart, the diagnostic boxed): it is returned for every field of every row.
     private enum Outcome {
-        /// The value (`nil`: empty, not required) and, for a date target, the parsed date.
-        case value(String?, Timestamp?)
+        /// The value (`nil`: empty, not required).
+        case value(String?)
         /// No value: the error rejecting the row.
-        case failure(Diagnostic)
+        indirect case failure(Diagnostic)
     }
 
-    /// Transforms, value map, required check and typed parsing of one decoded value.
+    /// Transforms, value map, required check and typed parsing of one decoded value; a date
+    /// target's parsed date goes to `date`.
     @inline(__always)
     private func finish(
-        _ decoded: String?, index: Int, plan: UnsafePointer<FieldPlan>, location: () -> SourceLocation
+        _ decoded: String?, index: Int, plan: UnsafePointer<FieldPlan>, date: inout Timestamp?, location: () -> SourceLocation
     ) -> Outcome {
         var text = decoded
         if !plan.pointee.transforms.isEmpty { text = apply(plan.pointee.transforms, to: text) }
@@ -204,13 +207,16 @@ struct RowMapper: Sendable {
                 let field = fields[index]
                 return .failure(error(.flatMissingField, "\(field.mapping.target.rawValue) is required but \(field.columnName) is empty", location(), field))
             }
-            return .value(nil, nil)
+            return .value(nil)
         }
         switch plan.pointee.kind {
         case .date:
             let formats = fields[index].dateFormats
             for format in formats {
-                if let date = format.parse(value) { return .value(value, date) }
+                if let parsed = format.parse(value) {
+                    date = parsed
+                    return .value(value)
+                }
             }
             let field = fields[index]
             let names = formats.map(\.pattern).joined(separator: " or ")
@@ -226,11 +232,11 @@ struct RowMapper: Sendable {
                 let separator = decimalSeparator == .comma ? "comma" : "point"
                 return .failure(error(.flatNumber, "\(field.columnName) is not a number with a decimal \(separator)", location(), field))
             }
-            return .value(number, nil)
+            return .value(number)
         default:
             break
         }
-        return .value(value, nil)
+        return .value(value)
     }
 
     /// Writes a field's final value into the row, noting whether a patient field changed.
