@@ -1,3 +1,4 @@
+import Foundation
 import PasserelleModel
 import Testing
 
@@ -108,5 +109,47 @@ import Testing
         #expect(SampleDocument.professional.rpps == "10001234567")
         #expect(SampleDocument.organization.finess == "750000001")
         #expect(SampleDocument.organization.siret == nil)
+    }
+}
+
+/// Timestamps store their components compactly; their API and JSON form are those of plain
+/// `Int?` components (stored documents written before keep decoding the same).
+@Suite struct TimestampStorageTests {
+    @Test("JSON keys in declaration order, absent components omitted")
+    func jsonFormIsUnchanged() throws {
+        let encoder = StreamingJSONEncoder()
+        let full = try #require(Timestamp(hl7: "20191203133000.5+0100"))
+        #expect(try encoder.encodeToString(full)
+            == #"{"raw":"20191203133000.5+0100","precision":"fraction","year":2019,"month":12,"day":3,"hour":13,"minute":30,"second":0,"fraction":"5","utcOffsetMinutes":60}"#)
+        let west = try #require(Timestamp(hl7: "202401021500-0930"))
+        #expect(try encoder.encodeToString(west)
+            == #"{"raw":"202401021500-0930","precision":"minute","year":2024,"month":1,"day":2,"hour":15,"minute":0,"utcOffsetMinutes":-570}"#)
+        #expect(try encoder.encodeToString(try #require(Timestamp(hl7: "1979")))
+            == #"{"raw":"1979","precision":"year","year":1979}"#)
+        #expect(try encoder.encodeToString(Timestamp.absent(.unknown)) == #"{"raw":"","precision":"year","year":0,"nullFlavor":"UNK"}"#)
+        for value in [full, west, Timestamp.absent(.unknown)] {
+            let decoded = try JSONDecoder().decode(Timestamp.self, from: try encoder.encode(value))
+            #expect(decoded == value)
+        }
+    }
+
+    @Test func componentsReadAndWriteLikeOptionalIntegers() throws {
+        var time = Timestamp(raw: "2024", precision: .year, year: 2024)
+        #expect(time.month == nil && time.day == nil && time.hour == nil && time.minute == nil && time.second == nil)
+        #expect(time.utcOffsetMinutes == nil)
+        time.month = 2
+        time.day = 29
+        time.utcOffsetMinutes = -720
+        #expect(time.month == 2 && time.day == 29 && time.utcOffsetMinutes == -720)
+        time.day = nil
+        #expect(time.day == nil && time.month == 2)
+        #expect(time != Timestamp(raw: "2024", precision: .year, year: 2024, month: 2, utcOffsetMinutes: -719))
+        #expect(time == Timestamp(raw: "2024", precision: .year, year: 2024, month: 2, utcOffsetMinutes: -720))
+        #expect(MemoryLayout<Timestamp>.size <= 64)
+    }
+
+    @Test func aComponentOutOfRangeIsRefusedWhenDecoding() {
+        let json = Data(#"{"raw":"x","precision":"day","year":2000,"month":40000}"#.utf8)
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(Timestamp.self, from: json) }
     }
 }
