@@ -149,7 +149,7 @@ public enum DocumentBody: Sendable, Hashable, Codable {
     /// Level 2/3 `structuredBody`: sections, plus results when the source is a lab file.
     case structured(sections: [Section], results: [ResultEntry])
     /// Level 1 `nonXMLBody`: one attachment.
-    case nonXML(Attachment)
+    indirect case nonXML(Attachment)
     /// Plain text (flat exports, HPRIM Net reports without a CDA body).
     case text(String)
     /// No body (header-only document).
