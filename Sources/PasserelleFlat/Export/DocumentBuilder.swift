@@ -144,7 +144,7 @@ struct DocumentBuilder: Sendable {
             document.patient = cache.patient
         } else {
             if hasPatient(head) {
-                // Built in place inside the document (no copy of the 500-byte patient).
+                // Built in place inside the document (no copy of the 344-byte patient).
                 document.patient = emptyPatient
                 fillPatient(&document.patient!, head)
             }
