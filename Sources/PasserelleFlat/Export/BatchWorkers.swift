@@ -55,12 +55,16 @@ final class BatchWorkers: @unchecked Sendable {
     private let shared: Shared
 
     /// Starts `count` threads (at least 1), idle until `start` gives them a batch.
-    init(count: Int) {
+    /// - Parameter onExit: called by each thread as it ends (tests).
+    init(count: Int, onExit: (@Sendable () -> Void)? = nil) {
         self.count = max(1, count)
         shared = Shared(count: self.count)
         for index in 0..<self.count {
             let shared = self.shared
-            let thread = Thread { Self.loop(shared, worker: index) }
+            let thread = Thread {
+                Self.loop(shared, worker: index)
+                onExit?()
+            }
             thread.name = "passerelle-flat-\(index)"
             thread.start()
         }

@@ -1,0 +1,48 @@
+import Foundation
+import PasserelleModel
+import Testing
+@testable import PasserelleFlat
+
+/// The worker threads of a flat-export parser: they map every record of a batch once, and they
+/// end when the parser (the last holder of the workers) goes away, so that a long-running
+/// service reading many exports does not pile up threads.
+struct BatchWorkersTests {
+    final class Counter: @unchecked Sendable {
+        // `value` is read and written under `lock` only.
+        private let lock = NSLock()
+        private var value = 0
+        func increment() { lock.withLock { value += 1 } }
+        var current: Int { lock.withLock { value } }
+    }
+
+    @Test func threadsEndWhenTheWorkersAreReleased() async throws {
+        let exited = Counter()
+        var workers: BatchWorkers? = BatchWorkers(count: 3, onExit: { exited.increment() })
+        #expect(workers?.count == 3)
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(exited.current == 0, "idle workers wait for work")
+        workers = nil
+        let deadline = ContinuousClock.now + .seconds(5)
+        while exited.current < 3, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(exited.current == 3)
+    }
+
+    @Test func everyRecordOfEveryBatchIsMappedOnceByTheWorkers() throws {
+        let profile = try FlatExportTests.lgcProfile()
+        let row = "DUPONT;DUPONT;Jean;12/03/1979;M;;P1;05/01/2024;Bilan;Obs\r\n"
+        let bytes = Array((ParallelMappingTests.header + String(repeating: row, count: 5000)).utf8)
+        var parser = FlatExportParser(profile: profile, sourceName: "workers.csv", receivedAt: Date(timeIntervalSince1970: 0))
+        parser.jobs = 3
+        var lines: [Int] = []
+        try bytes.withUnsafeBytes { raw in
+            try parser.consume(raw) { output in
+                if case .document(let document) = output { lines.append(document.lines?.lowerBound ?? 0) }
+            }
+        }
+        try parser.finish { output in
+            if case .document(let document) = output { lines.append(document.lines?.lowerBound ?? 0) }
+        }
+        #expect(parser.workers?.count == 3)
+        #expect(lines == Array(2...5001))
+    }
+}
