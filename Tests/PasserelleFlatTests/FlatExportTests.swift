@@ -63,6 +63,26 @@ struct FlatExportTests {
         #expect(joined == Data(bytes[headerEnd...]))
     }
 
+    /// An undecodable byte inside a field with doubled quotes is located at its own place in
+    /// the source, after the escapes before it (which the decoded text no longer has).
+    @Test func undecodableByteAfterEscapedQuotesIsLocatedInTheSource() throws {
+        let header = "NOM;NOM_NAISSANCE;PRENOMS;DATE_NAISSANCE;SEXE;NIR;IPP;DATE_CONSULTATION;MOTIF;OBSERVATION\r\n"
+        let good = "DUPONT;DUPONT;Jean;12/03/1979;M;;P1;05/01/2024;Bilan;Obs\r\n"
+        // Line 3: the 0x81 (unassigned in Windows-1252) follows two doubled quotes and a line break.
+        let prefix = Array("DUPONT;DUPONT;Jean;12/03/1979;M;;P1;05/01/2024;\"Bilan \"\"annuel\"\"\r\nsuite ".utf8)
+        let bytes = Array((header + good).utf8) + prefix + [0x81] + Array("x\";Obs\r\n".utf8) + Array(good.utf8)
+        for jobs in [1, 2] {
+            let result = try FlatFixtures.feed(bytes, profile: Self.lgcProfile(), cuts: [], jobs: jobs)
+            #expect(result.documents.count == 2)
+            let rejected = try #require(result.rejected.first)
+            let diagnostic = try #require(rejected.diagnostics.first)
+            #expect(diagnostic.code == .flatEncoding)
+            #expect(diagnostic.path == "MOTIF")
+            // Second physical line of the record, after "suite ".
+            #expect(diagnostic.location == SourceLocation(line: 4, column: 7, record: 3))
+        }
+    }
+
     @Test func everyOutputGivesItsDiagnostics() throws {
         let result = try FlatFixtures.read("lgc/lgc-cp1252-crlf.csv", profile: Self.lgcProfile())
         let rejected = try #require(result.rejected.first)

@@ -53,10 +53,31 @@ struct DelimitedColumns: RecordColumns {
             let issueValue = issue ?? DecodeIssue(kind: .undecodable, byteOffset: 0, byte: 0)
             return .undecodable(issueValue, location(ofByte: field.start + issueValue.byteOffset))
         }
-        // Undo escapes into a scratch copy, keeping a map back to source offsets for errors.
-        var bytes: [UInt8] = []
-        var sources: [Int] = []
-        bytes.reserveCapacity(slice.count)
+        // Undo escapes into a scratch copy (on the stack when small); the source offset of a
+        // problem is found again by walking the escapes, only when there is one.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, slice.count)) { scratch in
+            var count = 0
+            forEachUnescaped(field) { _, byte in
+                scratch[count] = byte
+                count += 1
+            }
+            let (text, issue) = decoder.decode(UnsafeBufferPointer(rebasing: scratch[0..<count]))
+            if let text { return .text(text, warning: issue) }
+            let issueValue = issue ?? DecodeIssue(kind: .undecodable, byteOffset: 0, byte: 0)
+            var source = field.start
+            var index = 0
+            forEachUnescaped(field) { offset, _ in
+                if index == issueValue.byteOffset { source = offset }
+                index += 1
+            }
+            return .undecodable(issueValue, location(ofByte: source))
+        }
+    }
+
+    /// Calls `body` with each byte of the field once its escapes are undone, and the offset in
+    /// the buffer where it was written (the escape's first byte for an escaped one).
+    @inline(__always)
+    private func forEachUnescaped(_ field: FieldSpan, _ body: (Int, UInt8) -> Void) {
         var offset = field.start
         while offset < field.end {
             var byte = buffer[offset]
@@ -67,15 +88,9 @@ struct DelimitedColumns: RecordColumns {
             } else if escape == .doubled, let quote, byte == quote, field.quoted, offset + 1 < field.end {
                 offset += 1
             }
-            bytes.append(byte)
-            sources.append(source)
+            body(source, byte)
             offset += 1
         }
-        let (text, issue) = bytes.withUnsafeBufferPointer { decoder.decode($0) }
-        if let text { return .text(text, warning: issue) }
-        let issueValue = issue ?? DecodeIssue(kind: .undecodable, byteOffset: 0, byte: 0)
-        let source = sources.indices.contains(issueValue.byteOffset) ? sources[issueValue.byteOffset] : field.start
-        return .undecodable(issueValue, location(ofByte: source))
     }
 
     func span(at index: Int) -> RowCache.Span {
