@@ -1,9 +1,10 @@
 import Foundation
 
-/// Long-lived threads that map the batches of one parser (see `FlatExportParser.runBatch`).
+/// Long-lived threads that map the batches of one parser (see `FlatExportParser.dispatchBatch`).
 ///
-/// Why dedicated threads rather than a shared pool: each worker keeps the outputs it built until
-/// the parser has emitted them, then releases them itself at the start of the next batch. Memory
+/// Why dedicated threads rather than a shared pool: each output goes back, once the parser has
+/// emitted it, to the worker that built it, which releases it at the start of the batch after
+/// next (the parser emits a batch while the workers map the following one). Memory
 /// is thus freed by the thread that allocated it: with the C allocator's per-thread arenas and
 /// caches, a free from another thread takes the owning arena's lock and leaves the allocating
 /// thread's cache empty, which cost two threads more CPU than they saved.

@@ -234,7 +234,7 @@ struct BatchJob: @unchecked Sendable {
 
 /// Everything needed to turn one pending record into an output, shared read-only by the workers.
 struct RecordWork: @unchecked Sendable {
-    // The buffers are only read, and outlive the parallel section (see `runBatch`).
+    // The buffers are only read, and outlive the batch's mapping (see `dispatchBatch` and `drainBatches`).
     let buffer: UnsafeBufferPointer<UInt8>
     /// Field spans of the batch (set per chunk, while the run's array is borrowed).
     var fields: UnsafeBufferPointer<FieldSpan>

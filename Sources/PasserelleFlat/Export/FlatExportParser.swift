@@ -40,7 +40,7 @@ public struct FlatExportParser: Sendable {
     /// Rows to collect for a preview (0: no preview).
     var previewLimit = 0
     var previewRows: [PreviewRow] = []
-    /// Records waiting to be mapped in parallel (see `runBatch`).
+    /// Records waiting to be mapped in parallel (see `dispatchBatch`).
     var batch: [BatchItem] = []
     /// Field spans of the records in `batch`, one flat array (no allocation per record).
     var batchFields: [FieldSpan] = []
