@@ -9,7 +9,7 @@ public enum TimePrecision: String, Sendable, Hashable, Codable, CaseIterable, Co
 /// An HL7 TS value (`YYYY[MM[DD[HH[MM[SS[.S+]]]]]][+|-ZZzz]`) with its precision and offset.
 ///
 /// The original text is kept as read (`raw`); components below the precision are `nil`.
-public struct Timestamp: Sendable, Hashable, CustomStringConvertible {
+public struct Timestamp: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The text as written in the source.
     public var raw: String
     /// Precision of the value.
@@ -17,63 +17,28 @@ public struct Timestamp: Sendable, Hashable, CustomStringConvertible {
     public var year: Int
     /// Fractional seconds digits as written (e.g. `"123"` for `.123`).
     public var fraction: String?
-    // The components below the year are stored on two bytes each (`absentComponent`: nil):
-    // a timestamp is copied with every patient and document, and as six `Int?` it took 138
-    // bytes instead of 56.
-    private var monthValue: Int16
-    private var dayValue: Int16
-    private var hourValue: Int16
-    private var minuteValue: Int16
-    private var secondValue: Int16
-    private var offsetValue: Int16
+    // The components below the year are stored on two bytes each (`TimeComponent`): a
+    // timestamp is copied with every patient and document, and as six `Int?` it took 138 bytes.
+    /// Month 1...12.
+    @TimeComponent public var month: Int?
+    /// Day of the month 1...31.
+    @TimeComponent public var day: Int?
+    /// Hour 0...23.
+    @TimeComponent public var hour: Int?
+    /// Minute 0...59.
+    @TimeComponent public var minute: Int?
+    /// Second 0...60.
+    @TimeComponent public var second: Int?
+    /// Offset from UTC in minutes, when written (`+0100` → 60).
+    @TimeComponent public var utcOffsetMinutes: Int?
 
     /// Why the time is absent (then `raw` is empty and the components are meaningless).
     public var nullFlavor: NullFlavor?
 
-    /// Month 1...12.
-    public var month: Int? {
-        get { Self.component(monthValue) }
-        set { monthValue = Self.stored(newValue) }
-    }
-    /// Day of the month 1...31.
-    public var day: Int? {
-        get { Self.component(dayValue) }
-        set { dayValue = Self.stored(newValue) }
-    }
-    /// Hour 0...23.
-    public var hour: Int? {
-        get { Self.component(hourValue) }
-        set { hourValue = Self.stored(newValue) }
-    }
-    /// Minute 0...59.
-    public var minute: Int? {
-        get { Self.component(minuteValue) }
-        set { minuteValue = Self.stored(newValue) }
-    }
-    /// Second 0...60.
-    public var second: Int? {
-        get { Self.component(secondValue) }
-        set { secondValue = Self.stored(newValue) }
-    }
-    /// Offset from UTC in minutes, when written (`+0100` → 60).
-    public var utcOffsetMinutes: Int? {
-        get { Self.component(offsetValue) }
-        set { offsetValue = Self.stored(newValue) }
-    }
-
-    /// The stored form of an absent component.
-    private static let absentComponent = Int16.min
-    /// The values a component can hold (any two-digit field, any UTC offset).
-    public static let componentRange = Int(Int16.min) + 1...Int(Int16.max)
-
-    @inline(__always)
-    private static func component(_ stored: Int16) -> Int? { stored == absentComponent ? nil : Int(stored) }
-
-    @inline(__always)
-    private static func stored(_ value: Int?) -> Int16 {
-        guard let value else { return absentComponent }
-        precondition(componentRange.contains(value), "timestamp component \(value) out of range")
-        return Int16(value)
+    /// The JSON form is that of a plain struct with `Int?` components, keys in this order,
+    /// absent components omitted (see `TimeComponent`'s container methods).
+    private enum CodingKeys: String, CodingKey {
+        case raw, precision, year, month, day, hour, minute, second, fraction, utcOffsetMinutes, nullFlavor
     }
 
     /// An absent timestamp carrying a null flavor.
@@ -91,12 +56,12 @@ public struct Timestamp: Sendable, Hashable, CustomStringConvertible {
         self.precision = precision
         self.year = year
         self.fraction = fraction
-        monthValue = Self.stored(month)
-        dayValue = Self.stored(day)
-        hourValue = Self.stored(hour)
-        minuteValue = Self.stored(minute)
-        secondValue = Self.stored(second)
-        offsetValue = Self.stored(utcOffsetMinutes)
+        self.month = month
+        self.day = day
+        self.hour = hour
+        self.minute = minute
+        self.second = second
+        self.utcOffsetMinutes = utcOffsetMinutes
         self.nullFlavor = nullFlavor
     }
 
@@ -185,46 +150,65 @@ public struct Timestamp: Sendable, Hashable, CustomStringConvertible {
     public var description: String { nullFlavor.map { "nullFlavor=\($0.rawValue)" } ?? raw }
 }
 
-/// The JSON form is that of a plain struct with `Int?` components (keys in declaration order,
-/// absent components omitted); a component outside `componentRange` is refused when decoding.
-extension Timestamp: Codable {
-    private enum CodingKeys: String, CodingKey {
-        case raw, precision, year, month, day, hour, minute, second, fraction, utcOffsetMinutes, nullFlavor
+/// An optional time component (month, day, hour, minute, second, UTC offset) stored on two bytes.
+///
+/// Coded like a plain `Int?` property: omitted when nil, nil when absent; a value outside
+/// `range` is refused when decoding, and is a programming error when assigned.
+@propertyWrapper
+public struct TimeComponent: Sendable, Hashable {
+    /// The values a component can hold (any two-digit field, any UTC offset).
+    public static let range = Int(Int16.min) + 1...Int(Int16.max)
+    /// The stored form of nil.
+    private static let absent = Int16.min
+
+    private var stored: Int16
+
+    public init(wrappedValue: Int?) { stored = Self.store(wrappedValue) }
+
+    public var wrappedValue: Int? {
+        get { stored == Self.absent ? nil : Int(stored) }
+        set { stored = Self.store(newValue) }
     }
 
+    private static func store(_ value: Int?) -> Int16 {
+        guard let value else { return absent }
+        precondition(range.contains(value), "timestamp component \(value) out of range")
+        return Int16(value)
+    }
+}
+
+extension TimeComponent: Codable {
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        func component(_ key: CodingKeys) throws -> Int? {
-            guard let value = try container.decodeIfPresent(Int.self, forKey: key) else { return nil }
-            guard Self.componentRange.contains(value) else {
-                throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "timestamp component out of range")
-            }
-            return value
+        let container = try decoder.singleValueContainer()
+        guard !container.decodeNil() else {
+            self.init(wrappedValue: nil)
+            return
         }
-        self.init(
-            raw: try container.decode(String.self, forKey: .raw),
-            precision: try container.decode(TimePrecision.self, forKey: .precision),
-            year: try container.decode(Int.self, forKey: .year),
-            month: try component(.month), day: try component(.day), hour: try component(.hour),
-            minute: try component(.minute), second: try component(.second),
-            fraction: try container.decodeIfPresent(String.self, forKey: .fraction),
-            utcOffsetMinutes: try component(.utcOffsetMinutes),
-            nullFlavor: try container.decodeIfPresent(NullFlavor.self, forKey: .nullFlavor))
+        let value = try container.decode(Int.self)
+        guard Self.range.contains(value) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "timestamp component out of range")
+        }
+        self.init(wrappedValue: value)
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(raw, forKey: .raw)
-        try container.encode(precision, forKey: .precision)
-        try container.encode(year, forKey: .year)
-        try container.encodeIfPresent(month, forKey: .month)
-        try container.encodeIfPresent(day, forKey: .day)
-        try container.encodeIfPresent(hour, forKey: .hour)
-        try container.encodeIfPresent(minute, forKey: .minute)
-        try container.encodeIfPresent(second, forKey: .second)
-        try container.encodeIfPresent(fraction, forKey: .fraction)
-        try container.encodeIfPresent(utcOffsetMinutes, forKey: .utcOffsetMinutes)
-        try container.encodeIfPresent(nullFlavor, forKey: .nullFlavor)
+        var container = encoder.singleValueContainer()
+        if let value = wrappedValue { try container.encode(value) } else { try container.encodeNil() }
+    }
+}
+
+extension KeyedEncodingContainer {
+    /// Encodes a time component like a plain optional property: omitted when nil.
+    public mutating func encode(_ value: TimeComponent, forKey key: Key) throws {
+        try encodeIfPresent(value.wrappedValue, forKey: key)
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// Decodes a time component like a plain optional property: an absent key or null is nil;
+    /// a value outside `TimeComponent.range` is refused.
+    public func decode(_ type: TimeComponent.Type, forKey key: Key) throws -> TimeComponent {
+        try decodeIfPresent(TimeComponent.self, forKey: key) ?? TimeComponent(wrappedValue: nil)
     }
 }
 

@@ -31,18 +31,23 @@ struct BatchWorkersTests {
         let profile = try FlatExportTests.lgcProfile()
         let row = "DUPONT;DUPONT;Jean;12/03/1979;M;;P1;05/01/2024;Bilan;Obs\r\n"
         let bytes = Array((ParallelMappingTests.header + String(repeating: row, count: 5000)).utf8)
-        var parser = FlatExportParser(profile: profile, sourceName: "workers.csv", receivedAt: Date(timeIntervalSince1970: 0))
-        parser.jobs = 3
         var lines: [Int] = []
-        try bytes.withUnsafeBytes { raw in
-            try parser.consume(raw) { output in
-                if case .document(let document) = output { lines.append(document.lines?.lowerBound ?? 0) }
-            }
-        }
-        try parser.finish { output in
+        let parser = try FlatFixtures.stream(bytes, profile: profile, cuts: [], jobs: 3, sourceName: "workers.csv") { output in
             if case .document(let document) = output { lines.append(document.lines?.lowerBound ?? 0) }
         }
         #expect(parser.workers?.count == 3)
         #expect(lines == Array(2...5001))
+    }
+
+    /// Each worker gets its own copy of the strings put into every document, so that their
+    /// reference counts are not shared between cores.
+    @Test func workerCopiesOfStringsHaveTheirOwnStorage() {
+        let shared = String(repeating: "1.2.250.1.213.1.4.8 ", count: 3)
+        let own = shared.withOwnStorage
+        #expect(own == shared)
+        let address = { (text: String) in text.utf8.withContiguousStorageIfAvailable { $0.baseAddress } ?? nil }
+        #expect(address(own) != nil)
+        #expect(address(own) != address(shared))
+        #expect("M".withOwnStorage == "M")
     }
 }

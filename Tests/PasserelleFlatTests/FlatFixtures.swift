@@ -36,17 +36,29 @@ enum FlatFixtures {
         sourceName: String = "fed.csv"
     ) throws -> FlatReadResult {
         var result = FlatReadResult(sourceName: sourceName)
+        result.summary = try stream(bytes, profile: profile, cuts: cuts, jobs: jobs, plain: plain, sourceName: sourceName) {
+            result.append($0)
+        }.summary
+        return result
+    }
+
+    /// Feeds `bytes` like `feed`, handing every output to `emit` in emission order; returns the
+    /// finished parser.
+    @discardableResult
+    static func stream(
+        _ bytes: [UInt8], profile: ExportProfile, cuts: [Int], jobs: Int = 1, plain: Bool = false,
+        sourceName: String = "fed.csv", _ emit: (FlatOutput) throws -> Void
+    ) throws -> FlatExportParser {
         var parser = FlatExportParser(profile: profile, sourceName: sourceName, receivedAt: Date(timeIntervalSince1970: 0))
         parser.jobs = jobs
         if plain { parser.previewLimit = Int.max }
         var offset = 0
         for cut in cuts + [bytes.count] where cut > offset {
-            try bytes[offset..<cut].withUnsafeBytes { try parser.consume($0) { result.append($0) } }
+            try bytes[offset..<cut].withUnsafeBytes { try parser.consume($0, emit) }
             offset = cut
         }
-        try parser.finish { result.append($0) }
-        result.summary = parser.summary
-        return result
+        try parser.finish(emit)
+        return parser
     }
 
     /// Offsets cutting `count` bytes into reads of `chunk` bytes.

@@ -159,23 +159,16 @@ struct ParallelMappingTests {
         _ bytes: [UInt8], profile: ExportProfile, jobs: Int, chunk: Int, plain: Bool
     ) throws -> [String] {
         var emitted: [String] = []
-        var parser = FlatExportParser(profile: profile, sourceName: "order.csv", receivedAt: Date(timeIntervalSince1970: 0))
-        parser.jobs = jobs
-        if plain { parser.previewLimit = Int.max }
-        func note(_ output: FlatOutput) {
+        try FlatFixtures.stream(
+            bytes, profile: profile, cuts: FlatFixtures.cuts(every: chunk, count: bytes.count), jobs: jobs, plain: plain,
+            sourceName: "order.csv"
+        ) { output in
             switch output {
             case .document(let document): emitted.append("document \(String(describing: document.lines))")
             case .rejected(let record): emitted.append("rejected \(record.records)")
             case .diagnostic(let diagnostic): emitted.append("note \(diagnostic.code.rawValue) \(String(describing: diagnostic.location))")
             }
         }
-        var offset = 0
-        while offset < bytes.count {
-            let end = min(bytes.count, offset + chunk)
-            try bytes[offset..<end].withUnsafeBytes { try parser.consume($0, note) }
-            offset = end
-        }
-        try parser.finish(note)
         return emitted
     }
 
@@ -220,17 +213,12 @@ struct ParallelMappingTests {
         let profile = try FlatExportTests.lgcProfile()
         let bytes = Self.export(seed: 5, rows: 6000, utf8: false)
         for limit in [1, 2047, 2049, 4500] {
-            var parser = FlatExportParser(profile: profile, sourceName: "stop.csv", receivedAt: Date(timeIntervalSince1970: 0))
-            parser.jobs = 2
             var seen = 0
             #expect(throws: Stop.self) {
-                try bytes.withUnsafeBytes { raw in
-                    try parser.consume(raw) { _ in
-                        seen += 1
-                        if seen == limit { throw Stop() }
-                    }
+                try FlatFixtures.stream(bytes, profile: profile, cuts: [], jobs: 2, sourceName: "stop.csv") { _ in
+                    seen += 1
+                    if seen == limit { throw Stop() }
                 }
-                try parser.finish { _ in }
             }
             #expect(seen == limit)
         }
