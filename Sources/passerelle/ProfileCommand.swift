@@ -100,11 +100,13 @@ struct ProfileCommand: AsyncParsableCommand {
             let loaded = try ProfileCommand.loadProfile(profile)
             let start = ContinuousClock.now
             var printed = 0
+            // Read once: an option's getter is far slower than a local, and this runs per row.
+            let limit = maxDiagnostics
             let summary: FlatReadSummary
             do {
                 summary = try FlatExportReader(profile: loaded, jobs: jobs).read(contentsOf: URL(fileURLWithPath: export)) { output in
-                    guard printed < maxDiagnostics else { return }
-                    for diagnostic in output.diagnostics where printed < maxDiagnostics {
+                    guard printed < limit else { return }
+                    for diagnostic in output.diagnostics where printed < limit {
                         FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8))
                         printed += 1
                     }

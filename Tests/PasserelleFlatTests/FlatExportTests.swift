@@ -93,6 +93,19 @@ struct FlatExportTests {
         #expect(FlatOutput.diagnostic(note).diagnostics == [note])
     }
 
+    @Test func aFileThatCannotBeReadIsAnIOErrorNamingIt() throws {
+        // A directory opens but every read fails (EISDIR).
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("passerelle-dir-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let error = #expect(throws: FlatReadError.self) {
+            try FlatExportReader(profile: Self.lgcProfile()).read(contentsOf: directory, sourceName: "export.csv") { _ in }
+        }
+        #expect(error?.code == "FLAT-IO")
+        #expect(error?.file == "export.csv")
+        #expect(error?.message.hasPrefix("read error after 0 bytes") == true)
+    }
+
     @Test func utf8WithBOMAndLF() throws {
         let result = try FlatFixtures.read("lgc/lgc-utf8-bom-lf.csv", profile: Self.lgcProfile(encoding: .utf8, lineEnding: .lf))
         #expect(result.documents.count == 2)

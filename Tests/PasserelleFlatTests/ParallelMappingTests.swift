@@ -95,6 +95,26 @@ struct ParallelMappingTests {
         }
     }
 
+    @Test(arguments: [1, 2])
+    func aFileReadInSmallPiecesGivesWhatItsBytesGive(jobs: Int) throws {
+        // The reader reads the file straight into the parser's buffer: 4 KiB reads cut records,
+        // quoted line breaks and doubled quotes everywhere, and the buffer is reused between them.
+        let profile = try FlatExportTests.lgcProfile()
+        let bytes = Self.export(seed: 7, rows: 2500, utf8: false)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("passerelle-pieces-\(UUID().uuidString).csv")
+        try Data(bytes).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let reader = FlatExportReader(profile: profile, chunkSize: 4096, jobs: jobs)
+        let fromFile = try reader.read(contentsOf: url, sourceName: "parallel.csv", receivedAt: Date(timeIntervalSince1970: 0))
+        let plain = try Self.read(bytes, profile: profile, jobs: 1, chunk: 1 << 20, plain: true)
+        #expect(plain.documents.count > 1500)
+        #expect(fromFile.summary.bytes == bytes.count)
+        #expect(fromFile.documents == plain.documents)
+        #expect(fromFile.rejected == plain.rejected)
+        #expect(fromFile.diagnostics == plain.diagnostics)
+        #expect(fromFile.summary == plain.summary)
+    }
+
     @Test func patientIsRebuiltAfterARejectedRowOfAnotherPatient() throws {
         let profile = try FlatExportTests.lgcProfile()
         let first = "DUPONT;DUPONT;Jean;12/03/1979;M;;P1;05/01/2024;Bilan;Obs\r\n"

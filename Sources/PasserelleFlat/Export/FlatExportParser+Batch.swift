@@ -20,8 +20,12 @@ enum BatchItem: Sendable {
 }
 
 extension FlatExportParser {
-    /// Records per batch: bounded so that memory stays flat.
-    static let batchSize = 2048
+    /// Records per batch: bounded so that memory stays flat. Small enough that the outputs of
+    /// the batches in flight (emitted, mapped, being mapped) fit in the cores' caches: the
+    /// allocator then hands the worker memory it touched recently. 2,048 cost two threads 12 %
+    /// more CPU than 1,024 (cache misses in `malloc` reading freed blocks); 256–1,024 measure
+    /// alike.
+    static let batchSize = 1024
     /// Records per unit of parallel work inside a batch.
     static let chunkSize = 64
     /// Most worker threads per parser, whatever `jobs` asks.

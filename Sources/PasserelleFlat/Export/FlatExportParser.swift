@@ -1,6 +1,12 @@
 public import Foundation
 import PasserelleModel
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Push parser for flat exports: feed it chunks, it emits documents, rejected records and
 /// file-level diagnostics as soon as they are complete. Memory stays bounded by the largest
 /// record (see `ExportProfile.maxRecordBytes`) plus one group, whatever the file size.
@@ -76,6 +82,36 @@ public struct FlatExportParser: Sendable {
         buffer.append(contentsOf: chunk)
         if !started, buffer.count < 65_536 { return }
         try process(atEnd: false, emit)
+    }
+
+    /// Reads up to `count` bytes of `file` straight into the parser's buffer (no intermediate
+    /// copy, no new allocation once the buffer has grown) and processes them.
+    /// - Returns: the number of bytes read; 0 at the end of the file.
+    /// - Throws: `FileReadFailure` when the read fails, or what `consume` throws.
+    mutating func consume(reading file: FileHandle, upTo count: Int, _ emit: (FlatOutput) throws -> Void) throws -> Int {
+        precondition(!finished, "consume after finish")
+        let kept = buffer.count
+        // Zero-filling reused capacity is far cheaper than a fresh buffer and a copy.
+        buffer.append(contentsOf: repeatElement(0, count: count))
+        let received = buffer.withUnsafeMutableBytes { bytes in
+            Self.readSome(file.fileDescriptor, into: UnsafeMutableRawBufferPointer(rebasing: bytes[kept...]))
+        }
+        buffer.removeLast(count - max(0, received))
+        guard received >= 0 else { throw FileReadFailure(errorNumber: errno) }
+        guard received > 0 else { return 0 }
+        summary.bytes += received
+        if !started, buffer.count < 65_536 { return received }
+        try process(atEnd: false, emit)
+        return received
+    }
+
+    /// One `read(2)`, retried when interrupted: bytes read, 0 at the end, -1 on error (`errno`).
+    private static func readSome(_ descriptor: Int32, into target: UnsafeMutableRawBufferPointer) -> Int {
+        while true {
+            let received = read(descriptor, target.baseAddress, target.count)
+            if received < 0, errno == EINTR { continue }
+            return received
+        }
     }
 
     /// Feeds a whole chunk given as an array.
@@ -199,4 +235,10 @@ public struct FlatExportParser: Sendable {
         }
         return atEnd ? (bytes.count, bytes.count, .endOfInput) : nil
     }
+}
+
+/// A failed `read(2)` on a file.
+struct FileReadFailure: Error {
+    /// The `errno` value.
+    let errorNumber: Int32
 }

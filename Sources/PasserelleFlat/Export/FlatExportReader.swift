@@ -35,14 +35,14 @@ public struct FlatExportReader: Sendable {
         var parser = FlatExportParser(profile: profile, sourceName: name, receivedAt: receivedAt)
         parser.jobs = jobs
         while true {
-            let chunk: Data?
+            let received: Int
             do {
-                chunk = try handle.read(upToCount: chunkSize)
-            } catch {
-                throw FlatReadError(code: "FLAT-IO", file: name, message: "read error after \(parser.summary.bytes) bytes")
+                received = try parser.consume(reading: handle, upTo: chunkSize, emit)
+            } catch let failure as FileReadFailure {
+                let reason = String(cString: strerror(failure.errorNumber))
+                throw FlatReadError(code: "FLAT-IO", file: name, message: "read error after \(parser.summary.bytes) bytes (\(reason))")
             }
-            guard let chunk, !chunk.isEmpty else { break }
-            try chunk.withUnsafeBytes { try parser.consume($0, emit) }
+            if received == 0 { break }
         }
         try parser.finish(emit)
         return parser.summary
