@@ -5,7 +5,7 @@ import PasserelleModel
 public struct FlatExportReader: Sendable {
     /// The profile.
     public let profile: ExportProfile
-    /// Bytes read per `read` call on the file.
+    /// Most bytes per `read` call on the file (reads start at 64 KiB and double up to it).
     public var chunkSize: Int
     /// Threads mapping rows into documents (see `FlatExportParser.jobs`); at least 1.
     public var jobs: Int
@@ -34,10 +34,13 @@ public struct FlatExportReader: Sendable {
         defer { try? handle.close() }
         var parser = FlatExportParser(profile: profile, sourceName: name, receivedAt: receivedAt)
         parser.jobs = jobs
+        // Reads grow from 64 KiB to `chunkSize`: a small file does not get a buffer of `chunkSize`.
+        var request = min(chunkSize, 1 << 16)
         while true {
             let received: Int
             do {
-                received = try parser.consume(reading: handle, upTo: chunkSize, emit)
+                received = try parser.consume(reading: handle, upTo: request, emit)
+                if received == request { request = min(chunkSize, request * 2) }
             } catch let failure as FileReadFailure {
                 let reason = String(cString: strerror(failure.errorNumber))
                 throw FlatReadError(code: "FLAT-IO", file: name, message: "read error after \(parser.summary.bytes) bytes (\(reason))")
