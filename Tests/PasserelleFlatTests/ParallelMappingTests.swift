@@ -95,19 +95,21 @@ struct ParallelMappingTests {
         }
     }
 
-    @Test(arguments: [1, 2])
-    func aFileReadInSmallPiecesGivesWhatItsBytesGive(jobs: Int) throws {
-        // The reader reads the file straight into the parser's buffer: 4 KiB reads cut records,
-        // quoted line breaks and doubled quotes everywhere, and the buffer is reused between them.
+    @Test(arguments: [(1, 4096), (2, 4096), (2, 200_000)] as [(Int, Int)])
+    func aFileReadInPiecesGivesWhatItsBytesGive(jobs: Int, chunkSize: Int) throws {
+        // The reader reads the file straight into the parser's buffer, reused between reads:
+        // 4 KiB reads cut records, quoted line breaks and doubled quotes everywhere; with a
+        // 200,000-byte limit the reads grow (64 KiB, 128 KiB) and are then capped.
         let profile = try FlatExportTests.lgcProfile()
         let bytes = Self.export(seed: 7, rows: 2500, utf8: false)
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("passerelle-pieces-\(UUID().uuidString).csv")
         try Data(bytes).write(to: url)
         defer { try? FileManager.default.removeItem(at: url) }
-        let reader = FlatExportReader(profile: profile, chunkSize: 4096, jobs: jobs)
+        let reader = FlatExportReader(profile: profile, chunkSize: chunkSize, jobs: jobs)
         let fromFile = try reader.read(contentsOf: url, sourceName: "parallel.csv", receivedAt: Date(timeIntervalSince1970: 0))
         let plain = try Self.read(bytes, profile: profile, jobs: 1, chunk: 1 << 20, plain: true)
         #expect(plain.documents.count > 1500)
+        #expect(bytes.count > 3 << 16)
         #expect(fromFile.summary.bytes == bytes.count)
         #expect(fromFile.documents == plain.documents)
         #expect(fromFile.rejected == plain.rejected)

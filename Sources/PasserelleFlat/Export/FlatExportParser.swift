@@ -93,11 +93,12 @@ public struct FlatExportParser: Sendable {
         let kept = buffer.count
         // Zero-filling reused capacity is far cheaper than a fresh buffer and a copy.
         buffer.append(contentsOf: repeatElement(0, count: count))
-        let received = buffer.withUnsafeMutableBytes { bytes in
+        let outcome = buffer.withUnsafeMutableBytes { bytes in
             Self.readSome(file.fileDescriptor, into: UnsafeMutableRawBufferPointer(rebasing: bytes[kept...]))
         }
-        buffer.removeLast(count - max(0, received))
-        guard received >= 0 else { throw FileReadFailure(errorNumber: errno) }
+        buffer.removeLast(count - max(0, outcome.received))
+        guard outcome.received >= 0 else { throw FileReadFailure(errorNumber: outcome.errorNumber) }
+        let received = outcome.received
         guard received > 0 else { return 0 }
         summary.bytes += received
         if !started, buffer.count < 65_536 { return received }
@@ -105,12 +106,16 @@ public struct FlatExportParser: Sendable {
         return received
     }
 
-    /// One `read(2)`, retried when interrupted: bytes read, 0 at the end, -1 on error (`errno`).
-    private static func readSome(_ descriptor: Int32, into target: UnsafeMutableRawBufferPointer) -> Int {
+    /// One `read(2)`, retried when interrupted: bytes read (0 at the end), or -1 and the `errno`
+    /// taken right after the call.
+    private static func readSome(
+        _ descriptor: Int32, into target: UnsafeMutableRawBufferPointer
+    ) -> (received: Int, errorNumber: Int32) {
         while true {
             let received = read(descriptor, target.baseAddress, target.count)
-            if received < 0, errno == EINTR { continue }
-            return received
+            if received >= 0 { return (received, 0) }
+            let errorNumber = errno
+            if errorNumber != EINTR { return (-1, errorNumber) }
         }
     }
 
