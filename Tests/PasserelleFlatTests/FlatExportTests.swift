@@ -136,6 +136,31 @@ struct FlatExportTests {
         #expect(result.documents.first?.document.patient?.birthFamilyName == "CŒURFICTIF")
     }
 
+    @Test func autoEncodingIsChosenFromTheSameWindowHoweverTheFileIsRead() throws {
+        // 200 KB of ASCII rows, then one Windows-1252 row: inside the 1 MiB window, so the choice
+        // is Windows-1252 whether the file is read in growing reads, fed in 4 KiB pieces or whole.
+        let profile = try Self.lgcProfile(encoding: .auto)
+        let ascii = "DUPONT;DUPONT;Jean;12/03/1979;M;;P1;05/01/2024;Bilan;Observation sans accent\r\n"
+        let accented = "MARTIN;MARTIN;H\u{E9}l\u{E8}ne;01/01/1950;F;;P2;05/01/2024;Bilan;R\u{E9}sultats\r\n"
+        let rows = String(repeating: ascii, count: 3000) + accented
+        let bytes = (ParallelMappingTests.header + rows).unicodeScalars.map { UInt8(truncatingIfNeeded: $0.value) }
+        #expect(bytes.count > 3 << 16)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("passerelle-auto-\(UUID().uuidString).csv")
+        try Data(bytes).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let reads = [
+            try FlatExportReader(profile: profile).read(contentsOf: url, sourceName: "auto.csv"),
+            try FlatFixtures.feed(bytes, profile: profile, cuts: FlatFixtures.cuts(every: 4096, count: bytes.count)),
+            try FlatFixtures.feed(bytes, profile: profile, cuts: []),
+        ]
+        for result in reads {
+            #expect(result.summary.encoding?.encoding == .windows1252)
+            #expect(result.rejected.isEmpty)
+            #expect(result.documents.count == 3001)
+            #expect(result.documents.last?.document.patient?.birthGivenNames == ["Hélène"])
+        }
+    }
+
     @Test func undefinedWindows1252ByteRejectsTheRow() throws {
         let result = try FlatFixtures.read("lgc/lgc-cp1252-undefined.csv", profile: Self.lgcProfile())
         #expect(result.documents.isEmpty)

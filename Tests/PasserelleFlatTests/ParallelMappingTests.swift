@@ -202,7 +202,7 @@ struct ParallelMappingTests {
     func outputsKeepTheSourceOrderAcrossBatchesInFlight(jobs: Int, chunk: Int) throws {
         let profile = try FlatExportTests.lgcProfile()
         var bytes = Self.export(seed: 11, rows: 9000, utf8: false)
-        // From the first line of the 2,049th record on (the first record after the first batch),
+        // From the first line of the first record after the first batch (`batchSize` records) on,
         // LF instead of CRLF: the one warning is found just after that batch went to the workers.
         let original = try Self.read(bytes, profile: profile, jobs: 1, chunk: 1 << 20, plain: true)
         let firstLines = (original.documents.compactMap { $0.lines?.lowerBound } + original.rejected.map(\.lines.lowerBound)).sorted()
@@ -234,7 +234,9 @@ struct ParallelMappingTests {
     @Test func aThrowingConsumerStopsTheReadCleanly() throws {
         let profile = try FlatExportTests.lgcProfile()
         let bytes = Self.export(seed: 5, rows: 6000, utf8: false)
-        for limit in [1, 2047, 2049, 4500] {
+        // Around the first batch boundaries, wherever `batchSize` puts them, and a few fixed places.
+        let size = FlatExportParser.batchSize
+        for limit in Set([1, size - 1, size, size + 1, 2 * size + 1, 2047, 2049, 4500]).sorted() {
             var seen = 0
             #expect(throws: Stop.self) {
                 try FlatFixtures.stream(bytes, profile: profile, cuts: [], jobs: 2, sourceName: "stop.csv") { _ in

@@ -78,32 +78,43 @@ public struct FlatExportParser: Sendable {
     ///   mismatch), or whatever `emit` throws.
     public mutating func consume(_ chunk: UnsafeRawBufferPointer, _ emit: (FlatOutput) throws -> Void) throws {
         precondition(!finished, "consume after finish")
-        summary.bytes += chunk.count
         buffer.append(contentsOf: chunk)
-        if !started, buffer.count < 65_536 { return }
-        try process(atEnd: false, emit)
+        try appended(chunk.count, emit)
     }
 
     /// Reads up to `count` bytes of `file` straight into the parser's buffer (no intermediate
     /// copy, no new allocation once the buffer has grown) and processes them.
     /// - Returns: the number of bytes read; 0 at the end of the file.
-    /// - Throws: `FileReadFailure` when the read fails, or what `consume` throws.
+    /// - Throws: `FlatReadError` (`FLAT-IO`, naming the source) when the read fails, or what
+    ///   `consume` throws.
     mutating func consume(reading file: FileHandle, upTo count: Int, _ emit: (FlatOutput) throws -> Void) throws -> Int {
         precondition(!finished, "consume after finish")
         let kept = buffer.count
         // Zero-filling reused capacity is far cheaper than a fresh buffer and a copy.
         buffer.append(contentsOf: repeatElement(0, count: count))
-        let outcome = buffer.withUnsafeMutableBytes { bytes in
+        let (received, errorNumber) = buffer.withUnsafeMutableBytes { bytes in
             Self.readSome(file.fileDescriptor, into: UnsafeMutableRawBufferPointer(rebasing: bytes[kept...]))
         }
-        buffer.removeLast(count - max(0, outcome.received))
-        guard outcome.received >= 0 else { throw FileReadFailure(errorNumber: outcome.errorNumber) }
-        let received = outcome.received
-        guard received > 0 else { return 0 }
-        summary.bytes += received
-        if !started, buffer.count < 65_536 { return received }
-        try process(atEnd: false, emit)
+        buffer.removeLast(count - max(0, received))
+        guard received >= 0 else {
+            let reason = String(cString: strerror(errorNumber))
+            throw FlatReadError(code: "FLAT-IO", file: sourceName, message: "read error after \(summary.bytes) bytes (\(reason))")
+        }
+        if received > 0 { try appended(received, emit) }
         return received
+    }
+
+    /// Bytes an `auto` encoding is chosen from: the first 1 MiB (or the whole input when shorter),
+    /// however the input is cut into chunks, so that the choice does not depend on read sizes.
+    static let encodingWindow = 1 << 20
+
+    /// Counts `count` bytes just added to the buffer and scans the complete records, once enough
+    /// has arrived to choose the encoding: `encodingWindow` for `auto`, room for a byte-order
+    /// mark otherwise (or the whole input, at `finish`).
+    private mutating func appended(_ count: Int, _ emit: (FlatOutput) throws -> Void) throws {
+        summary.bytes += count
+        if !started, buffer.count < (profile.encoding == .auto ? Self.encodingWindow : 3) { return }
+        try process(atEnd: false, emit)
     }
 
     /// One `read(2)`, retried when interrupted: bytes read (0 at the end), or -1 and the `errno`
@@ -154,8 +165,10 @@ public struct FlatExportParser: Sendable {
     /// Chooses the encoding from the first bytes and skips a BOM.
     private mutating func start(atEnd: Bool, _ emit: (FlatOutput) throws -> Void) throws -> Int {
         started = true
-        let choice = buffer.withUnsafeBufferPointer { prefix in
-            EncodingDetector.choose(declared: profile.encoding, prefix: prefix, isWholeInput: atEnd)
+        let choice = buffer.withUnsafeBufferPointer { bytes in
+            EncodingDetector.choose(
+                declared: profile.encoding, prefix: UnsafeBufferPointer(rebasing: bytes.prefix(Self.encodingWindow)),
+                isWholeInput: atEnd && bytes.count <= Self.encodingWindow)
         }
         summary.encoding = choice
         decoder = TextDecoder(choice.encoding)
@@ -240,10 +253,4 @@ public struct FlatExportParser: Sendable {
         }
         return atEnd ? (bytes.count, bytes.count, .endOfInput) : nil
     }
-}
-
-/// A failed `read(2)` on a file.
-struct FileReadFailure: Error {
-    /// The `errno` value.
-    let errorNumber: Int32
 }

@@ -37,15 +37,9 @@ public struct FlatExportReader: Sendable {
         // Reads grow from 64 KiB to `chunkSize`: a small file does not get a buffer of `chunkSize`.
         var request = min(chunkSize, 1 << 16)
         while true {
-            let received: Int
-            do {
-                received = try parser.consume(reading: handle, upTo: request, emit)
-                if received == request { request = min(chunkSize, request * 2) }
-            } catch let failure as FileReadFailure {
-                let reason = String(cString: strerror(failure.errorNumber))
-                throw FlatReadError(code: "FLAT-IO", file: name, message: "read error after \(parser.summary.bytes) bytes (\(reason))")
-            }
+            let received = try parser.consume(reading: handle, upTo: request, emit)
             if received == 0 { break }
+            if received == request { request = min(chunkSize, request * 2) }
         }
         try parser.finish(emit)
         return parser.summary
