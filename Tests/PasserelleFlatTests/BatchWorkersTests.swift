@@ -27,6 +27,42 @@ struct BatchWorkersTests {
         #expect(exited.current == 3)
     }
 
+    /// A job whose chunk 0 blocks until `gate` opens; records which worker ran which chunk.
+    struct GatedJob: ChunkedJob {
+        let chunkCount: Int
+        let gate: DispatchSemaphore?
+        let ran: Counter
+
+        func run(chunk: Int, worker: UInt8) {
+            if chunk == 0, let gate { gate.wait() }
+            ran.increment()
+        }
+    }
+
+    /// The job sent after the one being mapped queues behind it, and a worker with no chunk left
+    /// in the first goes on with the second: no barrier between batches, so one slow chunk does
+    /// not leave the other core idle.
+    @Test func aQueuedJobRunsWhileTheJobBeforeItWaitsForOneSlowChunk() async throws {
+        let workers = BatchWorkers(count: 2)
+        let gate = DispatchSemaphore(value: 0)
+        let first = Counter(), second = Counter()
+        let slow = workers.start(GatedJob(chunkCount: 2, gate: gate, ran: first))
+        let next = workers.start(GatedJob(chunkCount: 6, gate: nil, ran: second))
+        #expect(next == slow + 1)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while second.current < 6, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(second.current == 6, "the free worker ran the queued job's chunks")
+        #expect(first.current == 1, "the first job still waits for its slow chunk")
+        if second.current == 6 {
+            workers.wait(next)
+            #expect(workers.pending == 1, "the queued job is done before the job before it")
+        }
+        gate.signal()
+        workers.wait(slow)
+        #expect(first.current == 2)
+        #expect(workers.pending == 0)
+    }
+
     @Test func everyRecordOfEveryBatchIsMappedOnceByTheWorkers() throws {
         let profile = try FlatExportTests.lgcProfile()
         let row = "DUPONT;DUPONT;Jean;12/03/1979;M;;P1;05/01/2024;Bilan;Obs\r\n"

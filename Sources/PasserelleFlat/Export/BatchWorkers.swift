@@ -1,38 +1,78 @@
 import Foundation
 
+/// Work the batch workers run: chunks numbered `0..<chunkCount`, each run once, by any worker.
+protocol ChunkedJob: Sendable {
+    /// Number of chunks.
+    var chunkCount: Int { get }
+    /// Runs one chunk on the calling worker thread.
+    func run(chunk: Int, worker: UInt8)
+}
+
 /// Long-lived threads that map the batches of one parser (see `FlatExportParser.dispatchBatch`).
 ///
 /// Why dedicated threads rather than a shared pool: each output goes back, once the parser has
-/// emitted it, to the worker that built it, which releases it at the start of the batch after
-/// next (the parser emits a batch while the workers map the following one). Memory
-/// is thus freed by the thread that allocated it: with the C allocator's per-thread arenas and
-/// caches, a free from another thread takes the owning arena's lock and leaves the allocating
-/// thread's cache empty, which cost two threads more CPU than they saved.
+/// emitted it, to the worker that built it, which releases it when it starts a later job (see
+/// `Slot`). Memory is thus freed by the thread that allocated it: with the C allocator's
+/// per-thread arenas and caches, a free from another thread takes the owning arena's lock and
+/// leaves the allocating thread's cache empty, which cost two threads more CPU than they saved.
 ///
-/// Work inside a batch is handed out in chunks to whichever worker asks first, so a descheduled
-/// thread does not hold the others up. The threads stop when the last copy of the parser holding
-/// this object goes away.
+/// Jobs queue up to `depth` deep: the parser sends the next batch before the workers are done
+/// with the current one, so a worker that runs out of chunks of one batch goes on with the next
+/// instead of waiting at a barrier for the slowest chunk and then for the parser's wake-up (that
+/// wait left the cores about 10 % idle). Work inside a batch is handed out in chunks to whichever
+/// worker asks first, so a descheduled thread does not hold the others up. The threads stop when
+/// the last copy of the parser holding this object goes away.
 final class BatchWorkers: @unchecked Sendable {
+    /// Most jobs sent and not yet done: the one being mapped and the one queued behind it.
+    static let depth = 2
+
+    /// A job with its progress.
+    private final class Entry {
+        let generation: Int
+        let job: any ChunkedJob
+        let chunks: Int
+        /// Chunks handed out so far.
+        var started = 0
+        /// Chunks finished so far; the job is done when all are.
+        var finished = 0
+
+        init(generation: Int, job: any ChunkedJob) {
+            self.generation = generation
+            self.job = job
+            chunks = job.chunkCount
+        }
+    }
+
     /// State shared with the threads; every field is read and written under `condition`'s lock,
-    /// except the slots' `retired` lists: the list of one parity is filled by the parser's thread
-    /// after the job of that parity is done and emptied by the worker at the start of the job of
-    /// the same parity after it; the lock hand-over of `start` orders the two.
+    /// except the slots' `retired` lists (see `Slot`).
     private final class Shared: @unchecked Sendable {
         let condition = NSCondition()
-        /// Bumped for each batch; a worker runs a batch once.
+        /// Generation of the last job sent.
         var generation = 0
-        var job: BatchJob?
-        /// Workers that have not finished the current batch.
-        var running = 0
+        /// Jobs sent and not done, oldest first.
+        var queue: [Entry] = []
         var stopping = false
         var slots: [Slot]
 
         init(count: Int) { slots = (0..<count).map { _ in Slot() } }
+
+        /// The oldest job with a chunk not handed out yet, and that chunk.
+        func nextChunk() -> (Entry, Int)? {
+            for entry in queue where entry.started < entry.chunks {
+                entry.started += 1
+                return (entry, entry.started - 1)
+            }
+            return nil
+        }
+
+        func isDone(_ generation: Int) -> Bool { !queue.contains { $0.generation == generation } }
     }
 
-    /// One worker's emitted outputs, by parity of the generation that built them: while the
-    /// parser emits the outputs of one job into one list, the worker, running the next job,
-    /// releases the other list (the job before).
+    /// One worker's emitted outputs, by parity of the generation that built them. The list of a
+    /// parity is filled by the parser's thread while it emits a job of that parity, and emptied by
+    /// the worker when it starts a job of the same parity. The two never overlap: the parser sends
+    /// job g only after it has emitted job g − 2 (it emits a job after sending the next one, see
+    /// `FlatExportParser.dispatchBatch`), and the lock hand-over of `start` orders the two.
     final class Slot: @unchecked Sendable {
         // Two properties, not an array of two lists: the two threads touch one each at a time.
         private var retiredEven: [FlatOutput] = []
@@ -78,57 +118,72 @@ final class BatchWorkers: @unchecked Sendable {
         shared.condition.unlock()
     }
 
-    /// Starts `job` on the workers and returns at once; `wait` blocks until it is done. One job
-    /// at a time: call `wait` before the next `start`.
-    /// - Returns: the job's generation, to pass to `retire` with its outputs.
-    @discardableResult
-    func start(_ job: BatchJob) -> Int {
+    /// Jobs sent and not done yet.
+    var pending: Int {
         shared.condition.lock()
         defer { shared.condition.unlock() }
-        precondition(shared.running == 0, "a batch is still running")
-        shared.job = job
+        return shared.queue.count
+    }
+
+    /// Queues `job` behind the jobs not done yet and returns at once; `wait` blocks until it is
+    /// done. At most `depth` jobs may be pending.
+    /// - Returns: the job's generation, for `wait` and `retire`.
+    @discardableResult
+    func start(_ job: some ChunkedJob) -> Int {
+        shared.condition.lock()
+        defer { shared.condition.unlock() }
+        precondition(shared.queue.count < Self.depth, "too many batches in flight")
         shared.generation &+= 1
-        shared.running = count
+        shared.queue.append(Entry(generation: shared.generation, job: job))
         shared.condition.broadcast()
         return shared.generation
     }
 
-    /// Blocks until the job given to `start` is done (returns at once when none is running).
-    func wait() {
+    /// Blocks until the job of `generation` is done (returns at once when it is).
+    func wait(_ generation: Int) {
         shared.condition.lock()
-        while shared.running > 0 { shared.condition.wait() }
-        shared.job = nil
+        while !shared.isDone(generation) { shared.condition.wait() }
+        shared.condition.unlock()
+    }
+
+    /// Blocks until every job sent is done.
+    func waitAll() {
+        shared.condition.lock()
+        while !shared.queue.isEmpty { shared.condition.wait() }
         shared.condition.unlock()
     }
 
     /// Hands `output`, built by `worker` in the job of `generation`, back to that worker, which
-    /// releases it when it starts the job after next. Call from the thread that calls `start`,
-    /// after the job of `generation` is done.
+    /// releases it when it starts a later job of the same parity. Call from the thread that
+    /// calls `start`, after the job of `generation` is done and before the job two after it is sent.
     func retire(_ output: consuming FlatOutput, builtBy worker: Int, generation: Int) {
         shared.slots[worker].keep(output, generation: generation)
     }
 
     private static func loop(_ shared: Shared, worker: Int) {
-        var seen = 0
+        var current = 0
         let slot = shared.slots[worker]
-        while true {
-            shared.condition.lock()
-            while shared.generation == seen, !shared.stopping { shared.condition.wait() }
-            if shared.stopping {
-                shared.condition.unlock()
-                return
+        shared.condition.lock()
+        while !shared.stopping {
+            guard let (entry, chunk) = shared.nextChunk() else {
+                shared.condition.wait()
+                continue
             }
-            seen = shared.generation
-            let job = shared.job
             shared.condition.unlock()
-            // First the outputs of the job before the previous one, emitted by now, so that this
-            // thread's allocator cache is full again.
-            slot.release(generation: seen)
-            job?.run(worker: worker)
+            if entry.generation != current {
+                // First the outputs this worker built two jobs before (emitted by now), so that
+                // this thread's allocator cache is full again.
+                current = entry.generation
+                slot.release(generation: current)
+            }
+            entry.job.run(chunk: chunk, worker: UInt8(truncatingIfNeeded: worker))
             shared.condition.lock()
-            shared.running -= 1
-            if shared.running == 0 { shared.condition.broadcast() }
-            shared.condition.unlock()
+            entry.finished += 1
+            if entry.finished == entry.chunks {
+                shared.queue.removeAll { $0 === entry }
+                shared.condition.broadcast()
+            }
         }
+        shared.condition.unlock()
     }
 }

@@ -21,11 +21,12 @@ enum BatchItem: Sendable {
 
 extension FlatExportParser {
     /// Records per batch: bounded so that memory stays flat. Small enough that the outputs of
-    /// the batches in flight (emitted, mapped, being mapped) fit in the cores' caches: the
-    /// allocator then hands the worker memory it touched recently. 2,048 cost two threads 12 %
-    /// more CPU than 1,024 (cache misses in `malloc` reading freed blocks); 256–1,024 measure
-    /// alike.
-    static let batchSize = 1024
+    /// the batches in flight (emitted, being released, mapped, queued) fit in the cores' caches:
+    /// the allocator then hands the worker memory it touched recently (with larger batches,
+    /// cache misses in `malloc` reading freed blocks cost two threads more CPU). With two
+    /// batches in flight (`BatchWorkers.depth`), 512 measured best: 2,048 and 1,024 gave 19 % and
+    /// 11 % fewer rows per second, 256 alike.
+    static let batchSize = 512
     /// Records per unit of parallel work inside a batch.
     static let chunkSize = 64
     /// Most worker threads per parser, whatever `jobs` asks.
@@ -38,10 +39,11 @@ extension FlatExportParser {
     }
 
     /// Sends the queued records to be mapped and built, then emits the batch sent before, in
-    /// source order. With worker threads (`jobs` > 1) the new batch is mapped while this thread
-    /// emits the previous one and scans the next; with one job it is mapped here and emitted at
-    /// once. Every batch sent must be finished (`drainBatches`) while `bytes`, the buffer its
-    /// spans point into, is alive.
+    /// source order. With worker threads (`jobs` > 1) the new batch queues behind the one being
+    /// mapped, so the workers go from one to the other without waiting, while this thread emits
+    /// the one before and scans the next; with one job it is mapped here and emitted at once.
+    /// Every batch sent must be finished (`drainBatches`) while `bytes`, the buffer its spans
+    /// point into, is alive.
     mutating func dispatchBatch(_ bytes: UnsafeBufferPointer<UInt8>, _ emit: (FlatOutput) throws -> Void) throws {
         guard !batch.isEmpty, let mapper, let builder else { return }
         let threads = min(jobs, Self.maxWorkers)
@@ -68,16 +70,20 @@ extension FlatExportParser {
         let chunks = parallel ? (run.items.count + Self.chunkSize - 1) / Self.chunkSize : 1
         let job = BatchJob(
             run: run, context: context, workerTools: parallel ? workerTools : [], perChunk: (run.items.count + chunks - 1) / chunks,
-            counter: ChunkCounter(limit: chunks))
+            chunkCount: chunks)
         if parallel, let workers {
-            workers.wait()
-            let previous = inFlight
+            // Sent before the previous batch is done (at most two in flight): `BatchWorkers.Slot`
+            // relies on the batch before the previous one having been emitted by now.
             run.generation = workers.start(job)
+            let previous = inFlight
             inFlight = run
-            if let previous { try emitBatch(previous, emit) }
+            if let previous {
+                workers.wait(previous.generation)
+                try emitBatch(previous, emit)
+            }
         } else {
             try finishInFlight(emit)
-            job.run(worker: Int(BatchJob.noWorker))
+            job.runAll(worker: Int(BatchJob.noWorker))
             try emitBatch(run, emit)
         }
     }
@@ -91,7 +97,7 @@ extension FlatExportParser {
     /// Waits for the batch the workers are mapping, if any, and emits it.
     mutating func finishInFlight(_ emit: (FlatOutput) throws -> Void) throws {
         guard let run = inFlight else { return }
-        workers?.wait()
+        workers?.wait(run.generation)
         inFlight = nil
         try emitBatch(run, emit)
     }
@@ -99,7 +105,7 @@ extension FlatExportParser {
     /// Waits for the workers without emitting (the source is abandoned after an error).
     mutating func abandonInFlight() {
         guard inFlight != nil else { return }
-        workers?.wait()
+        workers?.waitAll()
         inFlight = nil
     }
 
@@ -171,28 +177,9 @@ final class BatchRun: @unchecked Sendable {
     }
 }
 
-/// Hands out chunk numbers `0..<limit` once each, to whichever worker asks first.
-final class ChunkCounter: @unchecked Sendable {
-    // `value` is only read and written under `lock`.
-    private let lock = NSLock()
-    private var value = 0
-    private let limit: Int
-
-    init(limit: Int) { self.limit = limit }
-
-    /// The next chunk number, or `nil` when all were handed out.
-    func next() -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard value < limit else { return nil }
-        value += 1
-        return value - 1
-    }
-}
-
 /// One batch split into chunks; the worker running a chunk writes only that chunk's slice of
 /// the run's `outputs` and `producers`.
-struct BatchJob: @unchecked Sendable {
+struct BatchJob: ChunkedJob, @unchecked Sendable {
     /// `producers` value of outputs built on the parser's thread (or not built: final outputs).
     static let noWorker: UInt8 = .max
     let run: BatchRun
@@ -200,14 +187,16 @@ struct BatchJob: @unchecked Sendable {
     /// Each worker's own mapper and builder (see `RowMapper.forWorker`); empty: use `context`'s.
     let workerTools: [(mapper: RowMapper, builder: DocumentBuilder)]
     let perChunk: Int
-    let counter: ChunkCounter
+    /// Chunks of `perChunk` records (the last one may be shorter).
+    let chunkCount: Int
 
-    /// Runs chunks until none is left, noting `worker` as the producer of what it builds.
-    func run(worker: Int) {
-        while let chunk = counter.next() { run(chunk: chunk, worker: UInt8(truncatingIfNeeded: worker)) }
+    /// Runs every chunk on the calling thread, noting `worker` as the producer of what it builds.
+    func runAll(worker: Int) {
+        for chunk in 0..<chunkCount { run(chunk: chunk, worker: UInt8(truncatingIfNeeded: worker)) }
     }
 
-    private func run(chunk: Int, worker: UInt8) {
+    /// Maps the records of `chunk`; writes only that chunk's slice of the run's outputs.
+    func run(chunk: Int, worker: UInt8) {
         let outputs = run.outputs, producers = run.producers
         let start = chunk * perChunk
         let end = min(run.items.count, start + perChunk)
