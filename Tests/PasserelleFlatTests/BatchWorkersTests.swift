@@ -86,4 +86,31 @@ struct BatchWorkersTests {
         #expect(address(own) != address(shared))
         #expect("M".withOwnStorage == "M")
     }
+
+    /// What the workers read or retain for every row (transforms, value maps, date patterns,
+    /// the decoding table) is not shared between them: a shared buffer's reference count would
+    /// bounce between the cores.
+    @Test func workersShareNoBufferTheyReadForEveryRow() throws {
+        let profile = try FlatExportTests.lgcProfile()
+        let row = "DUPONT;DUPONT;Jean;12/03/1979;M;;P1;05/01/2024;Bilan;Obs\r\n"
+        let bytes = Array((ParallelMappingTests.header + String(repeating: row, count: 600)).utf8)
+        let parser = try FlatFixtures.stream(bytes, profile: profile, cuts: [], jobs: 2, sourceName: "own.csv") { _ in }
+        let tools = parser.workerTools
+        try #require(tools.count == 2)
+        func address<T>(_ array: [T]) -> UnsafeRawPointer? {
+            array.withUnsafeBufferPointer { $0.baseAddress.map { UnsafeRawPointer($0) } }
+        }
+        func distinct<T>(_ arrays: [[T]]) -> Bool {
+            let addresses = arrays.compactMap(address)
+            return addresses.count == arrays.count && Set(addresses).count == arrays.count
+        }
+        let mapper = try #require(parser.mapper)
+        let transformed = try #require(mapper.plans.firstIndex { !$0.transforms.isEmpty })
+        #expect(distinct([mapper.plans[transformed].transforms] + tools.map { $0.mapper.plans[transformed].transforms }))
+        let dated = try #require(mapper.fields.firstIndex { !$0.dateFormats.isEmpty })
+        #expect(distinct([mapper.fields[dated].dateFormats[0].tokens] + tools.map { $0.mapper.fields[dated].dateFormats[0].tokens }))
+        #expect(distinct([mapper.fields] + tools.map { $0.mapper.fields }))
+        let table = try #require(parser.decoder.table, "the profile declares windows-1252")
+        #expect(distinct([table.packed] + tools.compactMap { $0.decoder.table?.packed }))
+    }
 }

@@ -23,7 +23,7 @@ public struct DecodeIssue: Sendable, Hashable {
 public struct TextDecoder: Sendable {
     /// The concrete encoding (never `.auto`).
     public let encoding: TextEncoding
-    private let table: SingleByteTable?
+    private(set) var table: SingleByteTable?
 
     /// Creates a decoder; `.auto` must be resolved first (see `EncodingDetector`), and is treated as UTF-8.
     public init(_ encoding: TextEncoding) {
@@ -41,6 +41,16 @@ public struct TextDecoder: Sendable {
             self.encoding = encoding
             table = .iso885915
         }
+    }
+
+    private init(encoding: TextEncoding, table: SingleByteTable?) {
+        self.encoding = encoding
+        self.table = table
+    }
+
+    /// A copy for one worker thread, with tables of its own (see `String.withOwnStorage`).
+    func forWorker() -> TextDecoder {
+        TextDecoder(encoding: encoding, table: table?.withOwnStorage)
     }
 
     /// Decodes `bytes`. Returns `nil` text when a byte is undecodable; a `.c1Control` issue

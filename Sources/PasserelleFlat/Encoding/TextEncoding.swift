@@ -44,6 +44,19 @@ struct SingleByteTable: Sendable {
     /// Whether 0x80–0x9F decode to C1 control characters (ISO-8859-1/-15).
     let hasC1Controls: Bool
 
+    /// The same table with storage of its own (see `String.withOwnStorage`).
+    var withOwnStorage: SingleByteTable {
+        SingleByteTable(copying: self)
+    }
+
+    private init(copying table: SingleByteTable) {
+        scalars = table.scalars.withOwnStorage
+        utf8 = table.utf8.withOwnStorage
+        utf8Length = table.utf8Length.withOwnStorage
+        packed = table.packed.withOwnStorage
+        hasC1Controls = table.hasC1Controls
+    }
+
     init(scalars: [UInt32], hasC1Controls: Bool) {
         precondition(scalars.count == 256, "a single-byte table has 256 entries")
         self.scalars = scalars

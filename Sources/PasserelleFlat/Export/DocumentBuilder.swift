@@ -7,20 +7,20 @@ import PasserelleModel
 /// (`FLAT-GROUP-CONFLICT`): picking one value would silently drop the other. Per-row fields
 /// (body, attachment, results) accumulate in row order.
 struct DocumentBuilder: Sendable {
-    let fields: [CompiledField]
+    private(set) var fields: [CompiledField]
     let facilityOID: String?
     private(set) var sourceName: String
     let receivedAt: Date
 
     /// Index of the first field mapping each target (by `FieldTarget.ordinal`), or -1.
-    private let firstIndex: [Int]
+    private var firstIndex: [Int]
     /// `MappedRow.dates` slot of each field, or -1.
-    private let dateSlots: [Int]
+    private var dateSlots: [Int]
     private var localRoot: String?
     private var insRoot: String?
     private var documentRoot: String?
     private var typeSystem: String
-    private let givenSeparator: String
+    private var givenSeparator: String
     private var authorRoot: String
     private var resultSystem: String?
     private let numericResults: Bool
@@ -73,11 +73,17 @@ struct DocumentBuilder: Sendable {
         givenSlots = count([.patientFirstBirthGivenName, .patientBirthGivenNames, .patientUsedGivenName])
     }
 
-    /// A copy for one worker thread: the strings it puts into every document get storage of their
-    /// own. Shared, their reference counts would be updated by all workers for every document,
-    /// and the cache line holding each count would bounce between the cores.
+    /// A copy for one worker thread: the strings it puts into every document, and the tables it
+    /// reads for every row, get storage of their own. Shared, their reference counts would be
+    /// updated by all workers for every document, and the cache line holding each count would
+    /// bounce between the cores (see `OwnStorage.swift`).
     func forWorker() -> DocumentBuilder {
         var copy = self
+        copy.fields = fields.map(\.withOwnStorage)
+        copy.firstIndex = firstIndex.withOwnStorage
+        copy.dateSlots = dateSlots.withOwnStorage
+        copy.patientTargets = patientTargets.withOwnStorage
+        copy.givenSeparator = givenSeparator.withOwnStorage
         copy.sourceName = sourceName.withOwnStorage
         copy.localRoot = localRoot?.withOwnStorage
         copy.insRoot = insRoot?.withOwnStorage
@@ -88,7 +94,7 @@ struct DocumentBuilder: Sendable {
         return copy
     }
 
-    private let patientTargets = FieldTarget.allCases.filter { $0.rawValue.hasPrefix("patient.") }
+    private var patientTargets = FieldTarget.allCases.filter { $0.rawValue.hasPrefix("patient.") }
 
     /// Conflicts between rows of a group on single-valued fields.
     func conflicts(_ rows: [MappedRow]) -> [Diagnostic] {

@@ -51,7 +51,7 @@ extension FlatExportParser {
         if parallel, workers?.count != threads {
             try finishInFlight(emit)
             workers = BatchWorkers(count: threads)
-            workerTools = (0..<threads).map { _ in (mapper.forWorker(), builder.forWorker()) }
+            workerTools = (0..<threads).map { _ in (mapper.forWorker(), builder.forWorker(), decoder.forWorker()) }
         }
         // The queued arrays are handed over whole (no copy of the records); the next batch
         // starts in fresh ones.
@@ -185,7 +185,7 @@ struct BatchJob: ChunkedJob, @unchecked Sendable {
     let run: BatchRun
     let context: RecordWork
     /// Each worker's own mapper and builder (see `RowMapper.forWorker`); empty: use `context`'s.
-    let workerTools: [(mapper: RowMapper, builder: DocumentBuilder)]
+    let workerTools: [(mapper: RowMapper, builder: DocumentBuilder, decoder: TextDecoder)]
     let perChunk: Int
     /// Chunks of `perChunk` records (the last one may be shorter).
     let chunkCount: Int
@@ -208,6 +208,7 @@ struct BatchJob: ChunkedJob, @unchecked Sendable {
                 if Int(worker) < workerTools.count {
                     context.mapper = workerTools[Int(worker)].mapper
                     context.builder = workerTools[Int(worker)].builder
+                    context.decoder = workerTools[Int(worker)].decoder
                 }
                 // Per chunk, over consecutive records of this batch's buffer: reuse of the previous row's values and patient.
                 var rowCache = RowCache(enabled: true)
@@ -233,7 +234,7 @@ struct RecordWork: @unchecked Sendable {
     var fields: UnsafeBufferPointer<FieldSpan>
     var mapper: RowMapper
     var builder: DocumentBuilder
-    let decoder: TextDecoder
+    var decoder: TextDecoder
     let sourceName: String
     let escape: EscapeStyle
     let quote: UInt8?

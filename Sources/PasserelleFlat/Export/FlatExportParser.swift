@@ -53,7 +53,7 @@ public struct FlatExportParser: Sendable {
     /// Threads mapping batches when `jobs` > 1, started at the first batch.
     var workers: BatchWorkers?
     /// Each worker's own mapper and builder, made with `workers`.
-    var workerTools: [(mapper: RowMapper, builder: DocumentBuilder)] = []
+    var workerTools: [(mapper: RowMapper, builder: DocumentBuilder, decoder: TextDecoder)] = []
     /// The batch the workers are mapping, emitted when the next one is sent (see `dispatchBatch`).
     var inFlight: BatchRun?
     var lineEndingWarned = false

@@ -24,7 +24,7 @@ struct MappedRow: Sendable {
 struct FieldPlan: Sendable {
     let column: Int
     var constant: String?
-    let transforms: [ValueTransform]
+    var transforms: [ValueTransform]
     let hasMap: Bool
     let required: Bool
     let kind: FieldTarget.Kind
@@ -37,15 +37,15 @@ struct FieldPlan: Sendable {
 
 /// Maps decoded columns to field values: transforms, value maps, required checks, dates, sex codes.
 struct RowMapper: Sendable {
-    let fields: [CompiledField]
-    let sourceName: String
+    private(set) var fields: [CompiledField]
+    private(set) var sourceName: String
     let decimalSeparator: DecimalSeparator
     /// Columns no mapping reads (checked for encoding only).
-    let unmappedColumns: [Int]
+    private(set) var unmappedColumns: [Int]
     private(set) var plans: [FieldPlan]
     let dateCount: Int
     /// An empty date array of the right size, copied per row (cheaper than building it).
-    private let emptyDates: [Timestamp?]
+    private var emptyDates: [Timestamp?]
 
     init(fields: [CompiledField], sourceName: String, decimalSeparator: DecimalSeparator, unmappedColumns: Set<Int>) {
         self.fields = fields
@@ -70,11 +70,21 @@ struct RowMapper: Sendable {
         emptyDates = [Timestamp?](repeating: nil, count: dates)
     }
 
-    /// A copy for one worker thread: the constant values it puts into every document get storage
-    /// of their own (see `DocumentBuilder.forWorker`).
+    /// A copy for one worker thread: everything it reads or puts into documents for every row
+    /// (constants, transforms, value maps, date patterns) gets storage of its own, so that no
+    /// reference count is shared with another worker (see `OwnStorage.swift`).
     func forWorker() -> RowMapper {
         var copy = self
-        for index in copy.plans.indices { copy.plans[index].constant = plans[index].constant?.withOwnStorage }
+        copy.fields = fields.map(\.withOwnStorage)
+        copy.sourceName = sourceName.withOwnStorage
+        copy.unmappedColumns = unmappedColumns.withOwnStorage
+        copy.emptyDates = emptyDates.withOwnStorage
+        copy.plans = plans.map { plan in
+            var own = plan
+            own.constant = plan.constant?.withOwnStorage
+            own.transforms = plan.transforms.withOwnStorage
+            return own
+        }
         return copy
     }
 

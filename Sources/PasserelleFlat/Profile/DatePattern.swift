@@ -12,8 +12,14 @@ public struct DatePattern: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The pattern as written.
-    public let pattern: String
-    let tokens: [Token]
+    public private(set) var pattern: String
+    private(set) var tokens: [Token]
+
+    /// Gives the pattern's text and tokens storage of their own (see `withOwnStorage`).
+    mutating func ownStorage() {
+        pattern = pattern.withOwnStorage
+        tokens = tokens.withOwnStorage
+    }
 
     /// Parses a pattern; returns `nil` when it has no year, month and day, repeats a field,
     /// or contains a non-ASCII literal.
