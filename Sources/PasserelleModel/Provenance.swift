@@ -21,7 +21,18 @@ public struct Provenance: Sendable, Hashable, Codable {
     /// Size in bytes of the original input.
     public var size: Int
     /// Lower-case hex SHA-256 of the original bytes, exactly as received.
-    public var sha256: String
+    ///
+    /// A well-formed digest (64 lower-case hex digits) is held as its 32 bytes (`sha256Hash`) and
+    /// its text made when read; any other text is kept as given.
+    public var sha256: String {
+        get { digest.text }
+        set { digest = Digest(newValue) }
+    }
+    /// The SHA-256 as bytes; `nil` when `sha256` is not a well-formed digest.
+    public var sha256Hash: SHA256Hash? {
+        if case .hash(let hash) = digest { return hash }
+        return nil
+    }
     /// Format the input was read as.
     public var format: SourceFormat
     /// When the input was received.
@@ -29,13 +40,69 @@ public struct Provenance: Sendable, Hashable, Codable {
     /// For inputs holding several documents (flat exports), the 1-based record range.
     public var records: ClosedRange<Int>?
 
+    private var digest: Digest
+
+    /// `sha256` as stored: one form per text, so that equal texts compare equal.
+    private enum Digest: Sendable, Hashable {
+        case hash(SHA256Hash)
+        case text(String)
+
+        init(_ text: String) {
+            if let hash = SHA256Hash(hex: text) { self = .hash(hash) } else { self = .text(text) }
+        }
+
+        var text: String {
+            switch self {
+            case .hash(let hash): hash.hex
+            case .text(let text): text
+            }
+        }
+    }
+
     /// Creates a provenance.
     public init(sourceName: String, size: Int, sha256: String, format: SourceFormat, receivedAt: Date, records: ClosedRange<Int>? = nil) {
+        self.init(sourceName: sourceName, size: size, digest: Digest(sha256), format: format, receivedAt: receivedAt, records: records)
+    }
+
+    /// Creates a provenance from the digest's bytes.
+    public init(
+        sourceName: String, size: Int, sha256 hash: SHA256Hash, format: SourceFormat, receivedAt: Date, records: ClosedRange<Int>? = nil
+    ) {
+        self.init(sourceName: sourceName, size: size, digest: .hash(hash), format: format, receivedAt: receivedAt, records: records)
+    }
+
+    private init(sourceName: String, size: Int, digest: Digest, format: SourceFormat, receivedAt: Date, records: ClosedRange<Int>?) {
         self.sourceName = sourceName
         self.size = size
-        self.sha256 = sha256
+        self.digest = digest
         self.format = format
         self.receivedAt = receivedAt
         self.records = records
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case sourceName, size, sha256, format, receivedAt, records
+    }
+
+    /// Decodes the form `encode(to:)` writes (`sha256` as text).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        sourceName = try container.decode(String.self, forKey: .sourceName)
+        size = try container.decode(Int.self, forKey: .size)
+        digest = Digest(try container.decode(String.self, forKey: .sha256))
+        format = try container.decode(SourceFormat.self, forKey: .format)
+        receivedAt = try container.decode(Date.self, forKey: .receivedAt)
+        records = try container.decodeIfPresent(ClosedRange<Int>.self, forKey: .records)
+    }
+
+    /// Encodes the fields in declaration order, `sha256` as its hex text.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(sourceName, forKey: .sourceName)
+        try container.encode(size, forKey: .size)
+        try container.encode(sha256, forKey: .sha256)
+        try container.encode(format, forKey: .format)
+        try container.encode(receivedAt, forKey: .receivedAt)
+        try container.encodeIfPresent(records, forKey: .records)
     }
 }

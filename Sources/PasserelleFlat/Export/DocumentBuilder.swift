@@ -125,7 +125,7 @@ struct DocumentBuilder: Sendable {
     }
 
     /// The document for `rows` (non-empty), with provenance over `bytes`.
-    func build(_ rows: [MappedRow], size: Int, sha256: String) -> ClinicalDocument {
+    func build(_ rows: [MappedRow], size: Int, sha256: SHA256Hash) -> ClinicalDocument {
         var document = ClinicalDocument()
         var cache = PatientCache()
         fill(&document, rows, size: size, sha256: sha256, patientCache: &cache)
@@ -143,7 +143,7 @@ struct DocumentBuilder: Sendable {
 
     /// Fills an empty document in place (no copy of the document: see `FlatDocument.init(building:)`).
     func fill<Rows: RandomAccessCollection<MappedRow>>(
-        _ document: inout ClinicalDocument, _ rows: Rows, size: Int, sha256: String, patientCache cache: inout PatientCache
+        _ document: inout ClinicalDocument, _ rows: Rows, size: Int, sha256: SHA256Hash, patientCache cache: inout PatientCache
     ) {
         let head = rows[rows.startIndex]
         if cache.valid {

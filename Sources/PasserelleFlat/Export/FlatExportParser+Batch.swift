@@ -253,16 +253,16 @@ struct RecordWork: @unchecked Sendable {
         let errors = pending.errors.isEmpty ? mapped.errors : pending.errors + mapped.errors
         let warnings = pending.warnings.isEmpty ? mapped.warnings : pending.warnings + mapped.warnings
         let slice = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buffer[pending.span.start..<pending.span.next]))
-        let sha = Hashing.sha256Hex(slice)
+        let digest = Hashing.sha256(slice)
         guard errors.isEmpty else {
             return .rejected(RejectedRecord(
                 sourceName: sourceName, records: pending.record...pending.record, lines: pending.lines,
-                originalBytes: Data(slice), sha256: sha, diagnostics: errors + warnings))
+                originalBytes: Data(slice), sha256: digest.hex, diagnostics: errors + warnings))
         }
         return .document(FlatDocument(
             diagnostics: warnings, originalBytes: Data(slice), lines: pending.lines, prototype: builder.emptyDocument
         ) { document in
-            builder.fill(&document, CollectionOfOne(rowCache.row), size: slice.count, sha256: sha, patientCache: &patientCache)
+            builder.fill(&document, CollectionOfOne(rowCache.row), size: slice.count, sha256: digest, patientCache: &patientCache)
         })
     }
 }

@@ -172,7 +172,7 @@ extension FlatExportParser {
     mutating func flushGroup(_ emit: (FlatOutput) throws -> Void) throws {
         guard !group.isEmpty, let builder else { return }
         defer { group.reset() }
-        let sha = group.bytes.withUnsafeBytes { Hashing.sha256Hex($0) }
+        let digest = group.bytes.withUnsafeBytes { Hashing.sha256($0) }
         var errors = group.errors
         if errors.isEmpty { errors = builder.conflicts(group.rows) }
         summary.count(errors + group.warnings)
@@ -181,12 +181,12 @@ extension FlatExportParser {
             summary.rejectedRecords += group.count
             try emit(.rejected(RejectedRecord(
                 sourceName: sourceName, records: group.firstRecord...group.lastRecord, lines: group.firstLine...group.lastLine,
-                originalBytes: Data(group.bytes), sha256: sha, diagnostics: errors + group.warnings)))
+                originalBytes: Data(group.bytes), sha256: digest.hex, diagnostics: errors + group.warnings)))
             return
         }
         summary.documents += 1
         let flat = FlatDocument(
-            document: builder.build(group.rows, size: group.bytes.count, sha256: sha), diagnostics: group.warnings,
+            document: builder.build(group.rows, size: group.bytes.count, sha256: digest), diagnostics: group.warnings,
             originalBytes: Data(group.bytes), lines: group.firstLine...group.lastLine)
         try emit(.document(flat))
     }

@@ -3,13 +3,19 @@ import PasserelleModel
 
 /// SHA-256 helpers (swift-crypto).
 enum Hashing {
-    /// Lower-case hex SHA-256 of `bytes`.
-    static func sha256Hex(_ bytes: UnsafeRawBufferPointer) -> String {
+    /// SHA-256 of `bytes`, as the model's value (its hex text is made when read).
+    static func sha256(_ bytes: UnsafeRawBufferPointer) -> SHA256Hash {
         // `update(bufferPointer:)`: the bytes go to the digest directly, not through the
         // generic `DataProtocol` path of `hash(data:)`.
         var hasher = SHA256()
         hasher.update(bufferPointer: bytes)
-        return Hex.lowercase(hasher.finalize())
+        // A SHA-256 digest has 32 bytes.
+        return hasher.finalize().withUnsafeBytes { SHA256Hash(bytes: $0)! }
+    }
+
+    /// Lower-case hex SHA-256 of `bytes`.
+    static func sha256Hex(_ bytes: UnsafeRawBufferPointer) -> String {
+        sha256(bytes).hex
     }
 
     /// Lower-case hex SHA-256 of `bytes`.
