@@ -260,7 +260,7 @@ struct RecordWork: @unchecked Sendable {
                 originalBytes: Data(slice), sha256: digest.hex, diagnostics: errors + warnings))
         }
         return .document(FlatDocument(
-            diagnostics: warnings, originalBytes: Data(slice), lines: pending.lines, prototype: builder.emptyDocument
+            diagnostics: warnings, originalBytes: slice, lines: pending.lines, prototype: builder.emptyDocument
         ) { document in
             builder.fill(&document, CollectionOfOne(rowCache.row), size: slice.count, sha256: digest, patientCache: &patientCache)
         })

@@ -3,62 +3,88 @@ public import PasserelleModel
 
 /// A document read from a flat source, with the warnings about it and its original bytes.
 ///
-/// The document (about 0.8 KB inline) lives in a copy-on-write box so that passing a
-/// `FlatDocument` or a `FlatOutput` around never copies it; `document` reads and writes in place.
+/// The document (about 0.8 KB inline) and the original bytes live in one copy-on-write box, a
+/// single allocation, so that passing a `FlatDocument` or a `FlatOutput` around never copies
+/// them; `document` reads and writes in place, `withOriginalBytes` reads the bytes in place.
 public struct FlatDocument: Sendable, Hashable {
-    private final class Storage: @unchecked Sendable {
-        // Mutated only through `document`'s `_modify`, after a uniqueness check (copy on write).
+    /// The box: the document in the header, the original bytes as the elements.
+    private typealias Storage = ManagedBuffer<Header, UInt8>
+
+    private struct Header {
         var document: ClinicalDocument
-        init(_ document: consuming ClinicalDocument) { self.document = document }
+        /// Number of original bytes (the allocation may hold more).
+        let count: Int
     }
 
-    private var storage: Storage
+    // Mutated only through `document`'s `_modify`, after a uniqueness check (copy on write).
+    private nonisolated(unsafe) var storage: Storage
     /// Warnings and notes about this document (errors reject instead).
     public var diagnostics: [Diagnostic]
-    /// The exact bytes of the record(s) the document was read from, terminators included.
-    public var originalBytes: Data
     /// Physical lines the document was read from (1-based), when known.
     public var lines: ClosedRange<Int>?
 
     /// The document (its `provenance` names the source, records, size and SHA-256).
     public var document: ClinicalDocument {
-        _read { yield storage.document }
+        _read { yield storage.header.document }
         _modify {
-            if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.document) }
-            yield &storage.document
+            if !isKnownUniquelyReferenced(&storage) {
+                storage = withOriginalBytes { Self.box(storage.header.document, $0) }
+            }
+            yield &storage.header.document
         }
+    }
+
+    /// The exact bytes of the record(s) the document was read from, terminators included (a
+    /// copy; `withOriginalBytes` reads them in place).
+    public var originalBytes: Data {
+        get { withOriginalBytes { Data($0) } }
+        set { storage = newValue.withUnsafeBytes { Self.box(storage.header.document, $0) } }
+    }
+
+    /// Calls `body` with the original bytes, in place.
+    public func withOriginalBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        let count = storage.header.count
+        return try storage.withUnsafeMutablePointerToElements { try body(UnsafeRawBufferPointer(start: $0, count: count)) }
     }
 
     /// Creates a flat document.
     public init(document: consuming ClinicalDocument, diagnostics: [Diagnostic], originalBytes: Data, lines: ClosedRange<Int>? = nil) {
-        storage = Storage(document)
+        storage = originalBytes.withUnsafeBytes { [document] in Self.box(document, $0) }
         self.diagnostics = diagnostics
-        self.originalBytes = originalBytes
         self.lines = lines
     }
 
     /// Creates a flat document whose document `build` fills in place, inside its storage.
     /// `prototype` is the empty document to start from (copying one is cheaper than initialising one).
     init(
-        diagnostics: [Diagnostic], originalBytes: Data, lines: ClosedRange<Int>?, prototype: ClinicalDocument,
+        diagnostics: [Diagnostic], originalBytes: UnsafeRawBufferPointer, lines: ClosedRange<Int>?, prototype: ClinicalDocument,
         building build: (inout ClinicalDocument) -> Void
     ) {
-        storage = Storage(prototype)
-        build(&storage.document)
+        storage = Self.box(prototype, originalBytes)
+        build(&storage.header.document)
         self.diagnostics = diagnostics
-        self.originalBytes = originalBytes
         self.lines = lines
     }
 
+    /// A new box holding `document` and a copy of `bytes`.
+    private static func box(_ document: ClinicalDocument, _ bytes: UnsafeRawBufferPointer) -> Storage {
+        let storage = Storage.create(minimumCapacity: bytes.count) { _ in Header(document: document, count: bytes.count) }
+        if let source = bytes.baseAddress, !bytes.isEmpty {
+            storage.withUnsafeMutablePointerToElements { $0.initialize(from: source.assumingMemoryBound(to: UInt8.self), count: bytes.count) }
+        }
+        return storage
+    }
+
     public static func == (lhs: FlatDocument, rhs: FlatDocument) -> Bool {
-        lhs.diagnostics == rhs.diagnostics && lhs.originalBytes == rhs.originalBytes && lhs.lines == rhs.lines
+        lhs.diagnostics == rhs.diagnostics && lhs.lines == rhs.lines
+            && lhs.withOriginalBytes { left in rhs.withOriginalBytes { right in left.elementsEqual(right) } }
             && lhs.document == rhs.document
     }
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(document)
         hasher.combine(diagnostics)
-        hasher.combine(originalBytes)
+        withOriginalBytes { hasher.combine(bytes: $0) }
         hasher.combine(lines)
     }
 }
