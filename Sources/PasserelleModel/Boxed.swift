@@ -34,6 +34,19 @@ public struct Boxed<Wrapped: Sendable & Hashable>: Sendable, Hashable {
         }
     }
 
+    /// The wrapper itself (`$property`): assigning it to another value's property shares the
+    /// box instead of copying the value into a new one.
+    public var projectedValue: Boxed {
+        get { self }
+        set { self = newValue }
+    }
+
+    /// Whether both hold the same box (not only equal values).
+    public func sharesStorage(with other: Boxed) -> Bool {
+        if let left = storage, let right = other.storage { return left === right }
+        return false
+    }
+
     public static func == (lhs: Boxed, rhs: Boxed) -> Bool {
         if let left = lhs.storage, let right = rhs.storage, left === right { return true }
         return lhs.wrappedValue == rhs.wrappedValue

@@ -49,6 +49,29 @@ struct FlatDocumentTests {
         #expect(one != retitled)
     }
 
+    /// Consecutive rows of one patient share one patient box; the next patient gets its own.
+    @Test func rowsOfOnePatientShareOnePatientBox() throws {
+        let profile = try FlatExportTests.lgcProfile()
+        let first = "DUPONT;DUPONT;Jean;12/03/1979;M;;P1;05/01/2024;Bilan;Obs\r\n"
+        let again = "DUPONT;DUPONT;Jean;12/03/1979;M;;P1;06/01/2024;Suivi;Obs\r\n"
+        let other = "MARTIN;MARTIN;Paul;01/02/1980;M;;P2;07/01/2024;Bilan;Obs\r\n"
+        let bytes = Array((ParallelMappingTests.header + first + again + other).utf8)
+        for jobs in [1, 2] {
+            var documents: [ClinicalDocument] = []
+            _ = try FlatFixtures.stream(bytes, profile: profile, cuts: [], jobs: jobs, sourceName: "rows.csv") { output in
+                if case .document(let document) = output { documents.append(document.document) }
+            }
+            try #require(documents.count == 3)
+            #expect(documents[0].$patient.sharesStorage(with: documents[1].$patient))
+            #expect(!documents[1].$patient.sharesStorage(with: documents[2].$patient))
+            #expect(documents[0].patient?.birthFamilyName == "DUPONT")
+            #expect(documents[2].patient?.birthFamilyName == "MARTIN")
+            var changed = documents[1]
+            changed.patient?.birthFamilyName = "DURAND"
+            #expect(documents[0].patient?.birthFamilyName == "DUPONT")
+        }
+    }
+
     @Test func aParsedRowKeepsItsBytesAndTheirDigest() throws {
         let profile = try FlatExportTests.lgcProfile()
         let row = "DUPONT;DUPONT;Jean;12/03/1979;M;;P1;05/01/2024;Bilan;\"Obs\r\nsur deux lignes\"\r\n"

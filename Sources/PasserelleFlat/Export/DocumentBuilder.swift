@@ -134,10 +134,11 @@ struct DocumentBuilder: Sendable {
 
     /// The patient built for an earlier row, reused while the patient fields keep the same
     /// values (exports list a patient's consultations one after the other): the documents then
-    /// share the patient's arrays instead of allocating them again. Whoever maps the rows clears
+    /// share one patient box (`ClinicalDocument.$patient`) instead of copying its fields. Whoever maps the rows clears
     /// `valid` when a patient field changes (see `RowCache.patientChanged`).
     struct PatientCache {
-        var patient: Patient?
+        /// The earlier document's patient box, shared as it is (`ClinicalDocument.$patient`).
+        var patient = Boxed<Patient>(wrappedValue: nil)
         var valid = false
     }
 
@@ -147,14 +148,14 @@ struct DocumentBuilder: Sendable {
     ) {
         let head = rows[rows.startIndex]
         if cache.valid {
-            document.patient = cache.patient
+            document.$patient = cache.patient
         } else {
             if hasPatient(head) {
-                // Built in place inside the document (no copy of the 344-byte patient).
-                document.patient = emptyPatient
-                fillPatient(&document.patient!, head)
+                var patient = emptyPatient
+                fillPatient(&patient, head)
+                document.patient = patient
             }
-            cache.patient = document.patient
+            cache.patient = document.$patient
             cache.valid = true
         }
         if let ext = text(.documentID, head) {
