@@ -124,5 +124,19 @@ struct ProfileLoaderTests {
         #expect(DatePattern("d/M/yyyy")?.parse("1/2/1990")?.month == 2)
         #expect(DatePattern("dd/MM/yyyy")?.parse("1/2/1990") == nil)
         #expect(DatePattern("dd/MM") == nil)
+        // The whole text must match: nothing after, nothing missing, ASCII digits only.
+        let day = try #require(DatePattern("dd/MM/yyyy"))
+        #expect(day.parse("05/01/20245") == nil)
+        #expect(day.parse("05/01/202") == nil)
+        #expect(day.parse("05/01/2024 ") == nil)
+        #expect(day.parse("") == nil)
+        #expect(day.parse("05/01/２０２４") == nil)
+        #expect(day.parse("29/02/2000")?.day == 29)
+        #expect(day.parse("29/02/1900") == nil)
+        // A text long enough to live on the heap parses like a short one.
+        let long = try #require(DatePattern("dd/MM/yyyy HH:mm:ss"))
+        let stamp = try #require(long.parse("31/12/1999 23:59:60"))
+        #expect(stamp.second == 60)
+        #expect(stamp.raw == "31/12/1999 23:59:60")
     }
 }

@@ -77,26 +77,33 @@ public struct DatePattern: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `text`; `nil` when it does not match or names an impossible date. `raw` keeps the text.
     public func parse(_ text: String) -> Timestamp? {
+        // Native strings are contiguous: their bytes are read in place (no iterator per byte).
+        if let parsed = text.utf8.withContiguousStorageIfAvailable({ parse(bytes: $0, raw: text) }) { return parsed }
+        return Array(text.utf8).withUnsafeBufferPointer { parse(bytes: $0, raw: text) }
+    }
+
+    private func parse(bytes: UnsafeBufferPointer<UInt8>, raw text: String) -> Timestamp? {
         var year = 0, month = 0, day = 0
         var hour: Int?, minute: Int?, second: Int?
-        var utf8 = text.utf8.makeIterator()
-        var pending: UInt8? = utf8.next()
-        func advance() { pending = utf8.next() }
+        var position = 0
+        let count = bytes.count
         func digits(min: Int, max: Int) -> Int? {
             var value = 0
-            var count = 0
-            while count < max, let byte = pending, byte >= 0x30, byte <= 0x39 {
-                value = value * 10 + Int(byte - 0x30)
-                count += 1
-                advance()
+            var taken = 0
+            while taken < max, position < count {
+                let byte = bytes[position]
+                guard byte >= 0x30, byte <= 0x39 else { break }
+                value = value * 10 + Int(byte &- 0x30)
+                taken += 1
+                position += 1
             }
-            return count >= min ? value : nil
+            return taken >= min ? value : nil
         }
         for token in tokens {
             switch token {
             case .literal(let expected):
-                guard pending == expected else { return nil }
-                advance()
+                guard position < count, bytes[position] == expected else { return nil }
+                position += 1
             case .year: guard let value = digits(min: 4, max: 4) else { return nil }; year = value
             case .month(let fixed): guard let value = digits(min: fixed ? 2 : 1, max: 2) else { return nil }; month = value
             case .day(let fixed): guard let value = digits(min: fixed ? 2 : 1, max: 2) else { return nil }; day = value
@@ -105,7 +112,7 @@ public struct DatePattern: Sendable, Hashable, CustomStringConvertible {
             case .second: guard let value = digits(min: 2, max: 2), value <= 60 else { return nil }; second = value
             }
         }
-        guard pending == nil, (1...12).contains(month), day >= 1, day <= Self.days(inMonth: month, year: year) else {
+        guard position == count, (1...12).contains(month), day >= 1, day <= Self.days(inMonth: month, year: year) else {
             return nil
         }
         let precision: TimePrecision = second != nil ? .second : minute != nil ? .minute : hour != nil ? .hour : .day
