@@ -29,7 +29,10 @@ public enum TextEncoding: String, Sendable, Hashable, Codable, CaseIterable {
 }
 
 /// A single-byte code page as a byte → Unicode scalar table.
-struct SingleByteTable: Sendable {
+///
+/// A class: a decoder binds its table for every field it decodes, and a struct of four arrays
+/// would be retained and released four times at each binding instead of once.
+final class SingleByteTable: Sendable {
     /// Marks a byte with no character in the code page.
     static let undefined: UInt32 = 0xFFFF_FFFF
 

@@ -33,6 +33,9 @@ struct FieldPlan: Sendable {
     let dateSlot: Int
     /// Whether the target is a patient field (see `RowCache.patientChanged`).
     let patient: Bool
+    /// Date formats of a date target (read here, not through the compiled field, which a read
+    /// per row would copy whole).
+    var dateFormats: [DatePattern]
 }
 
 /// Maps decoded columns to field values: transforms, value maps, required checks, dates, sex codes.
@@ -62,7 +65,7 @@ struct RowMapper: Sendable {
                 column: field.column ?? -1, constant: constant, transforms: field.mapping.transforms,
                 hasMap: !field.mapping.valueMap.isEmpty, required: field.mapping.required, kind: kind,
                 numeric: field.mapping.numeric, dateSlot: kind == .date ? dates : -1,
-                patient: field.mapping.target.rawValue.hasPrefix("patient.")))
+                patient: field.mapping.target.rawValue.hasPrefix("patient."), dateFormats: field.dateFormats))
             if kind == .date { dates += 1 }
         }
         self.plans = plans
@@ -83,6 +86,7 @@ struct RowMapper: Sendable {
             var own = plan
             own.constant = plan.constant?.withOwnStorage
             own.transforms = plan.transforms.withOwnStorage
+            own.dateFormats = plan.dateFormats.map(\.withOwnStorage)
             return own
         }
         return copy
@@ -221,15 +225,14 @@ struct RowMapper: Sendable {
         }
         switch plan.pointee.kind {
         case .date:
-            let formats = fields[index].dateFormats
-            for format in formats {
+            for format in plan.pointee.dateFormats {
                 if let parsed = format.parse(value) {
                     date = parsed
                     return .value(value)
                 }
             }
             let field = fields[index]
-            let names = formats.map(\.pattern).joined(separator: " or ")
+            let names = plan.pointee.dateFormats.map(\.pattern).joined(separator: " or ")
             return .failure(error(.flatDate, "\(field.columnName) is not a valid date in format \(names)", location(), field))
         case .sex:
             guard value == "M" || value == "F" || value == "UN" || value == "U" else {
