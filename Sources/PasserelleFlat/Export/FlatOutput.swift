@@ -70,7 +70,8 @@ public struct FlatDocument: Sendable, Hashable {
     private static func box(_ document: ClinicalDocument, _ bytes: UnsafeRawBufferPointer) -> Storage {
         let storage = Storage.create(minimumCapacity: bytes.count) { _ in Header(document: document, count: bytes.count) }
         if let source = bytes.baseAddress, !bytes.isEmpty {
-            storage.withUnsafeMutablePointerToElements { $0.initialize(from: source.assumingMemoryBound(to: UInt8.self), count: bytes.count) }
+            // A raw copy: the caller's bytes need not be bound to `UInt8`.
+            storage.withUnsafeMutablePointerToElements { UnsafeMutableRawPointer($0).copyMemory(from: source, byteCount: bytes.count) }
         }
         return storage
     }
