@@ -48,8 +48,7 @@ public struct Boxed<Wrapped: Sendable & Hashable>: Sendable, Hashable {
     }
 
     public static func == (lhs: Boxed, rhs: Boxed) -> Bool {
-        if let left = lhs.storage, let right = rhs.storage, left === right { return true }
-        return lhs.wrappedValue == rhs.wrappedValue
+        lhs.sharesStorage(with: rhs) || lhs.wrappedValue == rhs.wrappedValue
     }
 
     public func hash(into hasher: inout Hasher) { hasher.combine(wrappedValue) }

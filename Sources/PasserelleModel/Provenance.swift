@@ -20,6 +20,15 @@ public struct Provenance: Sendable, Hashable, Codable {
     public var sourceName: String
     /// Size in bytes of the original input.
     public var size: Int
+    /// `sha256` as stored (coded under the key `sha256`, as its text).
+    private var digest: Digest
+    /// Format the input was read as.
+    public var format: SourceFormat
+    /// When the input was received.
+    public var receivedAt: Date
+    /// For inputs holding several documents (flat exports), the 1-based record range.
+    public var records: ClosedRange<Int>?
+
     /// Lower-case hex SHA-256 of the original bytes, exactly as received.
     ///
     /// A well-formed digest (64 lower-case hex digits) is held as its 32 bytes (`sha256Hash`) and
@@ -28,22 +37,19 @@ public struct Provenance: Sendable, Hashable, Codable {
         get { digest.text }
         set { digest = Digest(newValue) }
     }
+
     /// The SHA-256 as bytes; `nil` when `sha256` is not a well-formed digest.
     public var sha256Hash: SHA256Hash? {
         if case .hash(let hash) = digest { return hash }
         return nil
     }
-    /// Format the input was read as.
-    public var format: SourceFormat
-    /// When the input was received.
-    public var receivedAt: Date
-    /// For inputs holding several documents (flat exports), the 1-based record range.
-    public var records: ClosedRange<Int>?
 
-    private var digest: Digest
+    private enum CodingKeys: String, CodingKey {
+        case sourceName, size, digest = "sha256", format, receivedAt, records
+    }
 
-    /// `sha256` as stored: one form per text, so that equal texts compare equal.
-    private enum Digest: Sendable, Hashable {
+    /// One form per text, so that equal texts compare and hash equal; coded as the text.
+    private enum Digest: Sendable, Hashable, Codable {
         case hash(SHA256Hash)
         case text(String)
 
@@ -56,6 +62,15 @@ public struct Provenance: Sendable, Hashable, Codable {
             case .hash(let hash): hash.hex
             case .text(let text): text
             }
+        }
+
+        init(from decoder: any Decoder) throws {
+            self.init(try decoder.singleValueContainer().decode(String.self))
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(text)
         }
     }
 
@@ -78,31 +93,5 @@ public struct Provenance: Sendable, Hashable, Codable {
         self.format = format
         self.receivedAt = receivedAt
         self.records = records
-    }
-
-    private enum CodingKeys: String, CodingKey {
-        case sourceName, size, sha256, format, receivedAt, records
-    }
-
-    /// Decodes the form `encode(to:)` writes (`sha256` as text).
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        sourceName = try container.decode(String.self, forKey: .sourceName)
-        size = try container.decode(Int.self, forKey: .size)
-        digest = Digest(try container.decode(String.self, forKey: .sha256))
-        format = try container.decode(SourceFormat.self, forKey: .format)
-        receivedAt = try container.decode(Date.self, forKey: .receivedAt)
-        records = try container.decodeIfPresent(ClosedRange<Int>.self, forKey: .records)
-    }
-
-    /// Encodes the fields in declaration order, `sha256` as its hex text.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(sourceName, forKey: .sourceName)
-        try container.encode(size, forKey: .size)
-        try container.encode(sha256, forKey: .sha256)
-        try container.encode(format, forKey: .format)
-        try container.encode(receivedAt, forKey: .receivedAt)
-        try container.encodeIfPresent(records, forKey: .records)
     }
 }

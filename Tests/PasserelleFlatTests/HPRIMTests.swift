@@ -36,6 +36,18 @@ struct HPRIMSanteTests {
         #expect(first.provenance?.format == .hprimSante)
     }
 
+    /// Each report keeps the exact bytes of its patient block, and its provenance their digest.
+    @Test func eachReportCarriesTheDigestOfItsOwnBytes() throws {
+        let result = try read("sante-two-patients.hpr")
+        try #require(result.documents.count == 2)
+        for flat in result.documents {
+            let bytes = Array(flat.originalBytes)
+            #expect(flat.document.provenance?.sha256 == Hashing.sha256Hex(bytes))
+            #expect(flat.document.provenance?.size == bytes.count)
+        }
+        #expect(result.documents[0].document.provenance?.sha256 != result.documents[1].document.provenance?.sha256)
+    }
+
     @Test func resultsComponentsAndRepetitionsUseTheDeclaredDelimiters() throws {
         let first = try #require(try read("sante-two-patients.hpr").documents.first?.document)
         let (sections, results) = structured(first)
@@ -102,6 +114,15 @@ struct HPRIMSanteTests {
 struct HPRIMNetTests {
     func read(_ name: String) throws -> FlatReadResult {
         try HPRIMNetReader().read(bytes: FlatFixtures.bytes("hprim/\(name)"), sourceName: name)
+    }
+
+    /// The report keeps the file's exact bytes, and its provenance their digest.
+    @Test func theReportCarriesTheDigestOfTheFile() throws {
+        let bytes = try FlatFixtures.bytes("hprim/net-report.hpr")
+        let flat = try #require(try read("net-report.hpr").documents.first)
+        #expect(Array(flat.originalBytes) == bytes)
+        #expect(flat.document.provenance?.sha256 == Hashing.sha256Hex(bytes))
+        #expect(flat.document.provenance?.sha256Hash != nil)
     }
 
     @Test func reportWithLabBlock() throws {

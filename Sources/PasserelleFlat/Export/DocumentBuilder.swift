@@ -134,8 +134,9 @@ struct DocumentBuilder: Sendable {
 
     /// The patient built for an earlier row, reused while the patient fields keep the same
     /// values (exports list a patient's consultations one after the other): the documents then
-    /// share one patient box (`ClinicalDocument.$patient`) instead of copying its fields. Whoever maps the rows clears
-    /// `valid` when a patient field changes (see `RowCache.patientChanged`).
+    /// share one patient box (`ClinicalDocument.$patient`) instead of copying its fields.
+    /// Whoever maps the rows clears `valid` when a patient field changes (see
+    /// `RowCache.patientChanged`).
     struct PatientCache {
         /// The earlier document's patient box, shared as it is (`ClinicalDocument.$patient`).
         var patient = Boxed<Patient>(wrappedValue: nil)

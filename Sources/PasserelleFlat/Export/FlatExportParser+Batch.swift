@@ -51,7 +51,7 @@ extension FlatExportParser {
         if parallel, workers?.count != threads {
             try finishInFlight(emit)
             workers = BatchWorkers(count: threads)
-            workerTools = (0..<threads).map { _ in (mapper.forWorker(), builder.forWorker(), decoder.forWorker()) }
+            workerTools = (0..<threads).map { _ in WorkerTools(mapper: mapper, builder: builder, decoder: decoder) }
         }
         // The queued arrays are handed over whole (no copy of the records); the next batch
         // starts in fresh ones.
@@ -184,8 +184,8 @@ struct BatchJob: ChunkedJob, @unchecked Sendable {
     static let noWorker: UInt8 = .max
     let run: BatchRun
     let context: RecordWork
-    /// Each worker's own mapper and builder (see `RowMapper.forWorker`); empty: use `context`'s.
-    let workerTools: [(mapper: RowMapper, builder: DocumentBuilder, decoder: TextDecoder)]
+    /// Each worker's own tools; empty: use `context`'s.
+    let workerTools: [WorkerTools]
     let perChunk: Int
     /// Chunks of `perChunk` records (the last one may be shorter).
     let chunkCount: Int
@@ -205,11 +205,7 @@ struct BatchJob: ChunkedJob, @unchecked Sendable {
             run.fields.withUnsafeBufferPointer { fields in
                 var context = context
                 context.fields = fields
-                if Int(worker) < workerTools.count {
-                    context.mapper = workerTools[Int(worker)].mapper
-                    context.builder = workerTools[Int(worker)].builder
-                    context.decoder = workerTools[Int(worker)].decoder
-                }
+                if Int(worker) < workerTools.count { workerTools[Int(worker)].install(in: &context) }
                 // Per chunk, over consecutive records of this batch's buffer: reuse of the previous row's values and patient.
                 var rowCache = RowCache(enabled: true)
                 var patientCache = DocumentBuilder.PatientCache()
@@ -223,6 +219,28 @@ struct BatchJob: ChunkedJob, @unchecked Sendable {
                 }
             }
         }
+    }
+}
+
+/// One worker's own copies of what maps a record (see `RowMapper.forWorker`): nothing it retains
+/// for every row is shared with another worker.
+struct WorkerTools: Sendable {
+    let mapper: RowMapper
+    let builder: DocumentBuilder
+    let decoder: TextDecoder
+
+    /// Copies of the parser's tools for one worker.
+    init(mapper: RowMapper, builder: DocumentBuilder, decoder: TextDecoder) {
+        self.mapper = mapper.forWorker()
+        self.builder = builder.forWorker()
+        self.decoder = decoder.forWorker()
+    }
+
+    /// Makes `context` use these tools.
+    func install(in context: inout RecordWork) {
+        context.mapper = mapper
+        context.builder = builder
+        context.decoder = decoder
     }
 }
 

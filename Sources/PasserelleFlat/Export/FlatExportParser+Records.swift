@@ -187,7 +187,7 @@ extension FlatExportParser {
         summary.documents += 1
         let flat = FlatDocument(
             document: builder.build(group.rows, size: group.bytes.count, sha256: digest), diagnostics: group.warnings,
-            originalBytes: Data(group.bytes), lines: group.firstLine...group.lastLine)
+            originalBytes: group.bytes, lines: group.firstLine...group.lastLine)
         try emit(.document(flat))
     }
 

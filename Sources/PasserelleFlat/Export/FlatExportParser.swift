@@ -52,8 +52,8 @@ public struct FlatExportParser: Sendable {
     var batchFields: [FieldSpan] = []
     /// Threads mapping batches when `jobs` > 1, started at the first batch.
     var workers: BatchWorkers?
-    /// Each worker's own mapper and builder, made with `workers`.
-    var workerTools: [(mapper: RowMapper, builder: DocumentBuilder, decoder: TextDecoder)] = []
+    /// Each worker's own mapper, builder and decoder, made with `workers`.
+    var workerTools: [WorkerTools] = []
     /// The batch the workers are mapping, emitted when the next one is sent (see `dispatchBatch`).
     var inFlight: BatchRun?
     var lineEndingWarned = false

@@ -47,8 +47,11 @@ public struct FlatDocument: Sendable, Hashable {
         return try storage.withUnsafeMutablePointerToElements { try body(UnsafeRawBufferPointer(start: $0, count: count)) }
     }
 
-    /// Creates a flat document.
-    public init(document: consuming ClinicalDocument, diagnostics: [Diagnostic], originalBytes: Data, lines: ClosedRange<Int>? = nil) {
+    /// Creates a flat document; `originalBytes` (a `Data`, an array of bytes...) are copied into
+    /// the document's box.
+    public init(
+        document: consuming ClinicalDocument, diagnostics: [Diagnostic], originalBytes: some ContiguousBytes, lines: ClosedRange<Int>? = nil
+    ) {
         storage = originalBytes.withUnsafeBytes { [document] in Self.box(document, $0) }
         self.diagnostics = diagnostics
         self.lines = lines

@@ -209,10 +209,11 @@ struct RowMapper: Sendable {
         if !plan.pointee.transforms.isEmpty { text = apply(plan.pointee.transforms, to: text) }
         if let value = text, value.isEmpty { text = nil }
         if plan.pointee.hasMap, let value = text {
-            let field = fields[index]
-            if let mapped = field.mapping.valueMap[value] {
+            // Read through the array, not bound: a bound `CompiledField` is a copy of all its members.
+            if let mapped = fields[index].mapping.valueMap[value] {
                 text = mapped.isEmpty ? nil : mapped
-            } else if field.mapping.unmapped == .error {
+            } else if fields[index].mapping.unmapped == .error {
+                let field = fields[index]
                 return .failure(error(.flatValue, "value of \(field.columnName) is not listed in the map of \(field.mapping.path)", location(), field))
             }
         }

@@ -38,18 +38,18 @@ public struct HPRIMNetReader: Sendable {
         var builder = HPRIMNetDocument(source: source)
         builder.build()
         let diagnostics = source.diagnostics + builder.diagnostics
-        let sha = Hashing.sha256Hex(bytes)
+        let digest = bytes.withUnsafeBytes { Hashing.sha256($0) }
         let lines = 1...max(1, source.lines.count)
         if diagnostics.containsErrors {
             result.summary.rejected = 1
             result.rejected.append(RejectedRecord(
-                sourceName: sourceName, records: lines, lines: lines, originalBytes: Data(bytes), sha256: sha, diagnostics: diagnostics))
+                sourceName: sourceName, records: lines, lines: lines, originalBytes: Data(bytes), sha256: digest.hex, diagnostics: diagnostics))
         } else {
             var document = builder.document
             document.provenance = Provenance(
-                sourceName: sourceName, size: bytes.count, sha256: sha, format: .hprimNet, receivedAt: receivedAt, records: lines)
+                sourceName: sourceName, size: bytes.count, sha256: digest, format: .hprimNet, receivedAt: receivedAt, records: lines)
             result.summary.documents = 1
-            result.documents.append(FlatDocument(document: document, diagnostics: diagnostics, originalBytes: Data(bytes), lines: lines))
+            result.documents.append(FlatDocument(document: document, diagnostics: diagnostics, originalBytes: bytes, lines: lines))
         }
         result.summary.count(diagnostics)
         return result

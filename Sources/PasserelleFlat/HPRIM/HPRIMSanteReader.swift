@@ -123,21 +123,21 @@ struct HPRIMSanteContext {
         let lineNumbers = source.lines[range.lowerBound].number...source.lines[range.upperBound].number
         let errors = lineErrors.filter { diag in diag.severity == .error && diag.location.map { lineNumbers.contains($0.line) } ?? false }
         let bytes = source.bytes(ofLines: range)
-        let sha = Hashing.sha256Hex(bytes)
+        let digest = bytes.withUnsafeBytes { Hashing.sha256($0) }
         result.summary.records += records.count
         if !errors.isEmpty || built.diagnostics.containsErrors {
             result.summary.rejected += 1
             result.rejected.append(RejectedRecord(
                 sourceName: source.sourceName, records: records, lines: lineNumbers, originalBytes: Data(bytes),
-                sha256: sha, diagnostics: errors + built.diagnostics))
+                sha256: digest.hex, diagnostics: errors + built.diagnostics))
             return
         }
         var document = built.document
         document.provenance = Provenance(
-            sourceName: source.sourceName, size: bytes.count, sha256: sha, format: .hprimSante, receivedAt: receivedAt,
+            sourceName: source.sourceName, size: bytes.count, sha256: digest, format: .hprimSante, receivedAt: receivedAt,
             records: records)
         result.summary.documents += 1
-        result.documents.append(FlatDocument(document: document, diagnostics: built.diagnostics, originalBytes: Data(bytes), lines: lineNumbers))
+        result.documents.append(FlatDocument(document: document, diagnostics: built.diagnostics, originalBytes: bytes, lines: lineNumbers))
     }
 
     /// Rejects the whole file.
