@@ -127,7 +127,9 @@ public struct PairMatcher: Sendable {
         // Two close but distinct real given names (NOÉ/NOËL) in one family and birth date are twins
         // too: both names are known names of the data set (term frequencies), not a typo.
         let frequent = scorer.model.givenNameFrequencies
-        let closeRealNames = vector[.givenName] == .fuzzyHigh
+        // (After a swap the name levels say how the crossed names agree, not how two given names
+        // compare: a swap is not two close names.)
+        let closeRealNames = vector[.givenName] == .fuzzyHigh && !vector.namesSwapped
             && [a.firstGivenName, b.firstGivenName].allSatisfy { $0.map { frequent[$0.key] != nil } ?? false }
         let twins = dateSame && familySame && (vector[.givenName].map(Self.weakGiven.contains) == true || closeRealNames)
         // A personal identifier (never the household-shared NSS) may outweigh one strict conflict.

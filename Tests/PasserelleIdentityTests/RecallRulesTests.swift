@@ -33,6 +33,37 @@ struct RecallRulesTests {
         #expect(!Comparator.compare(a, b).namesSwapped)
     }
 
+    /// The built-in model, knowing `names` as given names of the data set (term frequencies).
+    static func matcher(knowingGivenNames names: [String]) -> PairMatcher {
+        var model = MatchModel.builtIn
+        for name in names { model.givenNameFrequencies[name] = 0.001 }
+        return PairMatcher(model: model)
+    }
+
+    @Test("A swap whose crossed names are both known given names is a swap, not two close given names (twins)")
+    func swapOfKnownGivenNames() {
+        // Each record's given name is a given name of the data set: the other record's family
+        // name was typed in the given-name field somewhere else too.
+        let matcher = Self.matcher(knowingGivenNames: ["JASMYN", "WHITE"])
+        let a = Fixtures.identity { $0.birthFamilyName = "WHITE"; $0.birthGivenNames = "Jasmyn" }
+        let b = Fixtures.identity("B") { $0.birthFamilyName = "JASMYN"; $0.birthGivenNames = "White" }
+        let result = matcher.evaluate(a, b)
+        #expect(result.flags.contains(.namesSwapped))
+        #expect(!result.flags.contains(.possibleTwins))
+        #expect(result.decision == .link)
+    }
+
+    @Test("R13: two close known given names in one family, born the same day, are twins (NOÉ / NOËL)")
+    func closeKnownGivenNamesAreTwins() {
+        let matcher = Self.matcher(knowingGivenNames: ["NOE", "NOEL"])
+        let a = Fixtures.identity { $0.birthGivenNames = "Noé"; $0.sex = "M" }
+        let b = Fixtures.identity("B") { $0.birthGivenNames = "NOËL"; $0.sex = "M" }
+        #expect(Comparator.compare(a, b)[.givenName] == .fuzzyHigh)
+        let result = matcher.evaluate(a, b)
+        #expect(result.flags.contains(.possibleTwins))
+        #expect(result.decision != .link)
+    }
+
     // MARK: One INS, a trait typo (R7)
 
     /// A valid INS of a woman born in October 1940 in Paris (75056).
