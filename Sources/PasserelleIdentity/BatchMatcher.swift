@@ -141,9 +141,45 @@ public struct BatchMatcher: Sendable {
             pairs[index].explanation.decision = .link
             pairs[index].explanation.flags.insert(.linkedThroughCluster)
         }
+        pairs = pairs.filter { $0.explanation.decision != .new }
+        pairs += pairsJoinedOnlyByCluster(
+            labels: clustering.labels, reported: pairs, queries: queries, targets: targets, sameList: sameList)
+        pairs.sort { ($0.left, $0.right) < ($1.left, $1.right) }
         return BatchResult(
-            pairs: pairs.filter { $0.explanation.decision != .new }, clusters: clustering.labels,
+            pairs: pairs, clusters: clustering.labels,
             comparisons: box.values.map(\.1).reduce(0, +), droppedBlocks: table.droppedBlocks)
+    }
+
+    /// The pairs of records that share a cluster without a reported pair of their own: never
+    /// compared (no common blocking key), or compared and scored below review, and joined through
+    /// other records. They are reported as links flagged `linked-through-cluster`, with their own
+    /// score and flags, so that the pairs file lists every pair the clusters make one person.
+    private func pairsJoinedOnlyByCluster(
+        labels: [Int], reported: [ScoredPair], queries: [ComparableIdentity], targets: [ComparableIdentity], sameList: Bool
+    ) -> [ScoredPair] {
+        let offset = sameList ? 0 : queries.count
+        var members: [Int: [Int]] = [:]
+        for (record, label) in labels.enumerated() { members[label, default: []].append(record) }
+        let known = Set(reported.map { PairKey(left: $0.left, right: $0.right) })
+        var added: [ScoredPair] = []
+        for records in members.values where records.count > 1 {
+            let left = records.filter { $0 < queries.count }
+            let right = sameList ? records : records.filter { $0 >= offset }.map { $0 - offset }
+            for i in left {
+                for j in right where (!sameList || j > i) && !known.contains(PairKey(left: i, right: j)) {
+                    var explanation = matcher.evaluate(queries[i], targets[j])
+                    explanation.decision = .link
+                    explanation.flags.insert(.linkedThroughCluster)
+                    added.append(ScoredPair(left: i, right: j, explanation: explanation))
+                }
+            }
+        }
+        return added
+    }
+
+    private struct PairKey: Hashable {
+        let left: Int
+        let right: Int
     }
 
     /// Pairs that must never end in one cluster, kept for the clustering constraints.

@@ -196,6 +196,31 @@ struct ClusterConsistencyTests {
         #expect(pair?.explanation.flags.contains(.uncorroborated) == true, "the pair's own reason stays visible")
     }
 
+    @Test("Two records joined only through others are reported as a pair too, with their own score")
+    func pairJoinedOnlyThroughTheCluster() {
+        // A and B are one person (telephone, street address); B and C are one identity record of one
+        // facility (same IPP); C has no trait to compare with A's: scored new, or never compared.
+        let a = Fixtures.record("A", given: "Lucie", phone: "0612345678")
+        let b = Fixtures.record("B", given: "LUCIE", phone: "0612345678", source: "1.2.3.4", ipp: "IPP42")
+        let c = Fixtures.record("C", family: nil, given: nil, birth: nil, sex: nil, place: nil, address: nil,
+                                postcode: nil, city: nil, source: "1.2.3.4", ipp: "IPP42")
+        let ids = [a, b, c].map(ComparableIdentity.init)
+        let direct = Fixtures.matcher.evaluate(ids[0], ids[2])
+        #expect(direct.decision == .new, "\(direct.flags) \(direct.score)")
+        let result = BatchMatcher(matcher: Fixtures.matcher).dedupe(ids)
+        #expect(Set(result.clusters).count == 1)
+        let pair = result.pairs.first { $0.left == 0 && $0.right == 2 }
+        #expect(pair?.explanation.decision == .link)
+        #expect(pair?.explanation.flags.contains(.linkedThroughCluster) == true)
+        #expect(pair?.explanation.score == Fixtures.matcher.evaluate(ids[0], ids[2]).score)
+        #expect(result.pairs.count == 3, "one pair per two records of the cluster, none twice")
+        // Linking two lists: only pairs across the lists (A and C, both on the left, are one
+        // cluster through B but not a pair of the linkage).
+        let linked = BatchMatcher(matcher: Fixtures.matcher).link([ids[0], ids[2]], [ids[1]])
+        #expect(Set(linked.clusters).count == 1)
+        #expect(linked.pairs.map { [$0.left, $0.right] }.sorted { $0.lexicographicallyPrecedes($1) } == [[0, 0], [1, 0]])
+    }
+
     @Test("R11/R13: twins, douteuse identities and pairs in two clusters keep their review")
     func reviewOutsideClusterStays() {
         // Twins bridged by a record without given name stay in two clusters; nothing is linked through.
