@@ -1,14 +1,20 @@
 /// CSV renderings of a ``BatchResult`` (pure: the caller writes them).
 public enum BatchOutput {
-    /// `rec_id_1,rec_id_2,score,decision`, one row per linked pair (and review pairs when
-    /// `includeReview`), in input order.
+    /// `rec_id_1,rec_id_2,score,decision,rule,flags`, one row per linked pair (and review pairs
+    /// when `includeReview`), in input order. `rule` says which rule decided (`probabilistic`,
+    /// `same-local-identifier`, …); `flags` (space-separated) say why, e.g. `linked-through-cluster`
+    /// for a pair joined through other records of its cluster, and which reservations it carries.
     public static func pairsCSV(
         _ result: BatchResult, left: [ComparableIdentity], right: [ComparableIdentity], includeReview: Bool = false
     ) -> String {
-        var lines = ["rec_id_1,rec_id_2,score,decision"]
+        var lines = ["rec_id_1,rec_id_2,score,decision,rule,flags"]
         for pair in result.pairs where pair.explanation.decision == .link || includeReview {
-            lines.append([left[pair.left].record.id.rawValue, right[pair.right].record.id.rawValue].map(IdentityCSV.quote)
-                .joined(separator: ",") + ",\(score(pair.explanation.score)),\(pair.explanation.decision.rawValue)")
+            let e = pair.explanation
+            let fields = [
+                left[pair.left].record.id.rawValue, right[pair.right].record.id.rawValue, score(e.score), e.decision.rawValue,
+                e.rule.rawValue, e.flags.map(\.rawValue).sorted().joined(separator: " "),
+            ]
+            lines.append(fields.map(IdentityCSV.quote).joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -23,7 +23,7 @@ struct MatchCommand: AsyncParsableCommand {
             birth_family_name, used_family_name, first_given_name, given_names, used_given_name, birth_date, \
             sex, birthplace_code, address, postcode, city, phone, weak_id, status, attributes. \
             Other headers are mapped with --map column=field (several columns may map to one field; \
-            'ignore' skips a column). Output pairs: rec_id_1,rec_id_2,score,decision.
+            'ignore' skips a column). Output pairs: rec_id_1,rec_id_2,score,decision,rule,flags.
 
             Examples:
               passerelle match patients.csv --output links.csv --clusters clusters.csv --review review.csv
@@ -34,7 +34,7 @@ struct MatchCommand: AsyncParsableCommand {
     @Argument(help: "INPUT.csv to deduplicate, or INPUT.csv INPUT2.csv to link.")
     var inputs: [String]
 
-    @Option(name: .shortAndLong, help: "Linked pairs CSV (rec_id_1,rec_id_2,score,decision).")
+    @Option(name: .shortAndLong, help: "Linked pairs CSV (rec_id_1,rec_id_2,score,decision,rule,flags).")
     var output: String?
 
     @Option(help: "Clusters CSV (rec_id,cluster_id).")

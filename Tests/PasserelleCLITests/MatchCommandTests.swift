@@ -49,7 +49,8 @@ struct MatchCommandTests {
             ["durand-1", "durand-2"], ["durand-1", "durand-3"], ["durand-2", "durand-3"], ["lefebvre-1", "lefebvre-2"],
         ])
         for row in try rows(dir.url.appendingPathComponent("links.csv")) {
-            #expect(row.count == 4 && row[3] == "link" && Double(row[2]) != nil)
+            #expect(row.count == 6 && row[3] == "link" && Double(row[2]) != nil)
+            #expect(["probabilistic", "same-local-identifier", "same-qualified-ins"].contains(row[4]), "\(row)")
         }
     }
 

@@ -51,7 +51,7 @@ struct BatchTests {
         #expect(result.pairs.allSatisfy { $0.left == 0 })
         #expect(result.clusters.count == ids.count)
         let csv = BatchOutput.pairsCSV(result, left: left, right: right)
-        #expect(csv.hasPrefix("rec_id_1,rec_id_2,score,decision\n"))
+        #expect(csv.hasPrefix("rec_id_1,rec_id_2,score,decision,rule,flags\n"))
         #expect(csv.contains("r1,r2,"))
         #expect(!csv.contains("r1,r4,"))
     }

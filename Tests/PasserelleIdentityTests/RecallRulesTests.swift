@@ -214,6 +214,11 @@ struct ClusterConsistencyTests {
         #expect(pair?.explanation.flags.contains(.linkedThroughCluster) == true)
         #expect(pair?.explanation.score == Fixtures.matcher.evaluate(ids[0], ids[2]).score)
         #expect(result.pairs.count == 3, "one pair per two records of the cluster, none twice")
+        // The pairs file says how each link was made.
+        let lines = BatchOutput.pairsCSV(result, left: ids, right: ids).split(separator: "\n")
+        #expect(lines.first == "rec_id_1,rec_id_2,score,decision,rule,flags")
+        #expect(lines.contains { $0.hasPrefix("A,C,") && $0.contains(",link,probabilistic,") && $0.contains("linked-through-cluster") })
+        #expect(lines.contains { $0.hasPrefix("B,C,") && $0.hasSuffix(",link,same-local-identifier,") })
         // Linking two lists: only pairs across the lists (A and C, both on the left, are one
         // cluster through B but not a pair of the linkage).
         let linked = BatchMatcher(matcher: Fixtures.matcher).link([ids[0], ids[2]], [ids[1]])
