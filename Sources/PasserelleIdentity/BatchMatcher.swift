@@ -21,6 +21,9 @@ public struct BatchResult: Sendable {
     public var comparisons: Int
     /// Blocking keys skipped because their block was too large.
     public var droppedBlocks: Int
+    /// Clusters larger than ``BatchMatcher/maxListedClusterSize``: their pairs joined only through
+    /// the cluster are not listed in `pairs` (the clusters still hold them).
+    public var unlistedClusters: Int = 0
 }
 
 /// Batch deduplication and linkage: blocking, comparison on all cores, scoring, and clustering
@@ -28,9 +31,17 @@ public struct BatchResult: Sendable {
 public struct BatchMatcher: Sendable {
     /// The pair matcher.
     public let matcher: PairMatcher
+    /// Largest cluster whose pairs joined only through the cluster are listed in the result (a
+    /// cluster of n records has n(n−1)/2 pairs; one facility sending thousands of records under
+    /// one IPP would otherwise make millions). Larger clusters are counted in
+    /// ``BatchResult/unlistedClusters``.
+    public var maxListedClusterSize: Int
 
     /// Creates a batch matcher.
-    public init(matcher: PairMatcher) { self.matcher = matcher }
+    public init(matcher: PairMatcher, maxListedClusterSize: Int = 200) {
+        self.matcher = matcher
+        self.maxListedClusterSize = maxListedClusterSize
+    }
 
     /// Deduplicates one list.
     public func dedupe(_ identities: [ComparableIdentity], progress: (@Sendable (Int, Int) -> Void)? = nil) -> BatchResult {
@@ -142,12 +153,13 @@ public struct BatchMatcher: Sendable {
             pairs[index].explanation.flags.insert(.linkedThroughCluster)
         }
         pairs = pairs.filter { $0.explanation.decision != .new }
-        pairs += pairsJoinedOnlyByCluster(
+        let joined = pairsJoinedOnlyByCluster(
             labels: clustering.labels, reported: pairs, queries: queries, targets: targets, sameList: sameList)
+        pairs += joined.pairs
         pairs.sort { ($0.left, $0.right) < ($1.left, $1.right) }
         return BatchResult(
             pairs: pairs, clusters: clustering.labels,
-            comparisons: box.values.map(\.1).reduce(0, +), droppedBlocks: table.droppedBlocks)
+            comparisons: box.values.map(\.1).reduce(0, +), droppedBlocks: table.droppedBlocks, unlistedClusters: joined.unlisted)
     }
 
     /// The pairs of records that share a cluster without a reported pair of their own: never
@@ -156,13 +168,18 @@ public struct BatchMatcher: Sendable {
     /// score and flags, so that the pairs file lists every pair the clusters make one person.
     private func pairsJoinedOnlyByCluster(
         labels: [Int], reported: [ScoredPair], queries: [ComparableIdentity], targets: [ComparableIdentity], sameList: Bool
-    ) -> [ScoredPair] {
+    ) -> (pairs: [ScoredPair], unlisted: Int) {
         let offset = sameList ? 0 : queries.count
         var members: [Int: [Int]] = [:]
         for (record, label) in labels.enumerated() { members[label, default: []].append(record) }
         let known = Set(reported.map { PairKey(left: $0.left, right: $0.right) })
         var added: [ScoredPair] = []
+        var unlisted = 0
         for records in members.values where records.count > 1 {
+            guard records.count <= maxListedClusterSize else {
+                unlisted += 1
+                continue
+            }
             let left = records.filter { $0 < queries.count }
             let right = sameList ? records : records.filter { $0 >= offset }.map { $0 - offset }
             for i in left {
@@ -174,7 +191,7 @@ public struct BatchMatcher: Sendable {
                 }
             }
         }
-        return added
+        return (added, unlisted)
     }
 
     private struct PairKey: Hashable {

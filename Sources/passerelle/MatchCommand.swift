@@ -123,6 +123,10 @@ struct MatchCommand: AsyncParsableCommand {
         let seconds = String(format: "%.2f", Date().timeIntervalSince(started))
         Self.stderr("match: \(left.count + (right?.count ?? 0)) records, \(result.comparisons) comparisons, "
             + "\(links) links, \(reviews) review items, \(Set(result.clusters).count) clusters, \(seconds) s\n")
+        if result.unlistedClusters > 0 {
+            Self.stderr("match: \(result.unlistedClusters) clusters of more than \(batch.maxListedClusterSize) records: "
+                + "their pairs joined only through the cluster are not in the pairs file (the clusters file has them)\n")
+        }
     }
 
     private func load(_ path: String, map: ColumnMap) throws(MatchFailure) -> [ComparableIdentity] {

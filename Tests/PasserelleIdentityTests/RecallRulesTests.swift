@@ -226,6 +226,30 @@ struct ClusterConsistencyTests {
         #expect(linked.pairs.map { [$0.left, $0.right] }.sorted { $0.lexicographicallyPrecedes($1) } == [[0, 0], [1, 0]])
     }
 
+    @Test("A cluster above the listing bound keeps its records together but lists only its own pairs")
+    func largeClusterPairsAreNotListed() {
+        // One facility, one IPP, many records: one identity record (deterministic links), and one
+        // record with no trait in common that is joined only through the cluster.
+        let same = (0..<6).map {
+            Fixtures.record("R\($0)", family: nil, given: nil, birth: nil, sex: nil, place: nil, address: nil, postcode: nil,
+                            city: nil, source: "1.2.3.4", ipp: "IPP7")
+        }
+        let ids = (same + [Fixtures.record("A", given: "Lucie", phone: "0612345678"),
+                           Fixtures.record("B", given: "LUCIE", phone: "0612345678", source: "1.2.3.4", ipp: "IPP7")])
+            .map(ComparableIdentity.init)
+        let listed = BatchMatcher(matcher: Fixtures.matcher).dedupe(ids)
+        let bounded = BatchMatcher(matcher: Fixtures.matcher, maxListedClusterSize: 5).dedupe(ids)
+        #expect(bounded.clusters == listed.clusters)
+        #expect(Set(listed.clusters).count == 1)
+        #expect(listed.unlistedClusters == 0)
+        #expect(listed.pairs.count == 8 * 7 / 2)
+        #expect(bounded.unlistedClusters == 1)
+        #expect(listed.pairs.contains { $0.explanation.flags.contains(.linkedThroughCluster) })
+        #expect(!bounded.pairs.contains { $0.explanation.flags.contains(.linkedThroughCluster) })
+        // The pairs decided on their own are all still there.
+        #expect(bounded.pairs.count == listed.pairs.filter { !$0.explanation.flags.contains(.linkedThroughCluster) }.count)
+    }
+
     @Test("R11/R13: twins, douteuse identities and pairs in two clusters keep their review")
     func reviewOutsideClusterStays() {
         // Twins bridged by a record without given name stay in two clusters; nothing is linked through.
