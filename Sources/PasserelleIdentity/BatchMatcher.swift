@@ -132,8 +132,11 @@ public struct BatchMatcher: Sendable {
         var pairs = box.values.flatMap(\.0)
         pairs.sort { ($0.left, $0.right) < ($1.left, $1.right) }
         let offset = sameList ? 0 : queries.count
+        // R14 holds for the whole cluster, not only for the pairs compared: two records with
+        // different usable INS, or two IPPs of one authority, are never joined through others.
+        let exclusive = ExclusiveIdentifier.table(queries + (sameList ? [] : targets))
         let clustering = ConstrainedClustering.cluster(
-            count: queries.count + (sameList ? 0 : targets.count), pairs: pairs, offset: offset,
+            count: queries.count + (sameList ? 0 : targets.count), pairs: pairs, offset: offset, exclusive: exclusive,
             isConstraint: { Self.isConstraint($0, config) })
         for index in clustering.refused {
             pairs[index].explanation.decision = .review

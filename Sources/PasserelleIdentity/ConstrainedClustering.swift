@@ -5,13 +5,24 @@ enum ConstrainedClustering {
     /// - Parameters:
     ///   - count: number of records (first list, then second list at `offset`).
     ///   - pairs: scored pairs; `right` is shifted by `offset`.
-    /// - Returns: a cluster label per record and the indices of link pairs refused.
+    ///   - exclusive: per record (empty, or `count` entries), the identifiers a cluster may hold
+    ///     only one value of (R14: one usable INS per kind, one IPP per assigning authority); a
+    ///     union that would put two values of one kind in a cluster is refused, whether or not the
+    ///     two records holding them were ever compared.
     ///   - isConstraint: whether a non-linked pair must never end in one cluster.
+    /// - Returns: a cluster label per record and the indices of link pairs refused.
     static func cluster(
-        count: Int, pairs: [ScoredPair], offset: Int, isConstraint: (MatchExplanation) -> Bool
+        count: Int, pairs: [ScoredPair], offset: Int, exclusive: [[ExclusiveIdentifier]] = [],
+        isConstraint: (MatchExplanation) -> Bool
     ) -> (labels: [Int], refused: [Int]) {
         var parent = Array(0..<count)
         var members: [[Int]] = (0..<count).map { [$0] }
+        // The exclusive identifiers each cluster holds, at its root's index (a handful at most).
+        precondition(exclusive.isEmpty || exclusive.count == count, "one entry per record")
+        var held = exclusive.isEmpty ? [[ExclusiveIdentifier]](repeating: [], count: count) : exclusive
+        func identifiersClash(_ a: Int, _ b: Int) -> Bool {
+            held[a].contains { x in held[b].contains { $0.kind == x.kind && $0.value != x.value } }
+        }
         var forbidden = Set<UInt64>()
         func pack(_ a: Int, _ b: Int) -> UInt64 { UInt64(min(a, b)) << 32 | UInt64(max(a, b)) }
         for pair in pairs where pair.explanation.decision != .link && isConstraint(pair.explanation) {
@@ -24,10 +35,15 @@ enum ConstrainedClustering {
             while parent[node] != root { (parent[node], node) = (root, parent[node]) }
             return root
         }
-        // Links that agree on every strict trait join first; links where a personal identifier
+        // Deterministic links (same IPP of one authority, same qualified INS) join first: they say
+        // what one identity record is, and a probabilistic link must not take the place they
+        // fill. Then links that agree on every strict trait; links where a personal identifier
         // outweighed a strict conflict come after them, so that a clean duplicate is never pushed
-        // out of its cluster by a corrupted one. Then strongest first.
-        func tier(_ e: MatchExplanation) -> Int { e.flags.contains(.strictConflictOutweighed) ? 1 : 0 }
+        // out of its cluster by a corrupted one. Within a tier, strongest first.
+        func tier(_ e: MatchExplanation) -> Int {
+            if e.rule != .probabilistic { return 0 }
+            return e.flags.contains(.strictConflictOutweighed) ? 2 : 1
+        }
         let order = pairs.indices.filter { pairs[$0].explanation.decision == .link }.sorted {
             let (a, b) = (pairs[$0].explanation, pairs[$1].explanation)
             if tier(a) != tier(b) { return tier(a) < tier(b) }
@@ -38,7 +54,8 @@ enum ConstrainedClustering {
             let pair = pairs[index]
             var ra = find(pair.left), rb = find(pair.right + offset)
             if ra == rb { continue }
-            let conflict = !forbidden.isEmpty && members[ra].contains { x in members[rb].contains { forbidden.contains(pack(x, $0)) } }
+            let conflict = identifiersClash(ra, rb)
+                || !forbidden.isEmpty && members[ra].contains { x in members[rb].contains { forbidden.contains(pack(x, $0)) } }
             if conflict {
                 refused.append(index)
                 continue
@@ -47,6 +64,11 @@ enum ConstrainedClustering {
             parent[rb] = ra
             members[ra].append(contentsOf: members[rb])
             members[rb] = []
+            if !held[rb].isEmpty {
+                let known = held[ra]
+                held[ra] += held[rb].filter { moved in !known.contains { $0.kind == moved.kind } }
+                held[rb] = []
+            }
         }
         var labelOf: [Int: Int] = [:]
         let labels = (0..<count).map { record -> Int in
@@ -57,5 +79,34 @@ enum ConstrainedClustering {
             return label
         }
         return (labels, refused)
+    }
+}
+
+/// An identifier of which one cluster (one patient) holds at most one value per kind (R14).
+struct ExclusiveIdentifier: Hashable {
+    /// What the value identifies within: one number per INS kind and per assigning authority of
+    /// IPPs (see ``table(_:)``).
+    let kind: Int
+    let value: String
+
+    /// Per record, its usable INS and its local identifier; kinds are numbered in this table
+    /// (`ins:nir`, `ins:nia`, `ipp:<authority>`, …).
+    static func table(_ identities: [ComparableIdentity]) -> [[ExclusiveIdentifier]] {
+        var kinds: [String: Int] = [:]
+        func kind(_ name: String) -> Int {
+            if let known = kinds[name] { return known }
+            kinds[name] = kinds.count
+            return kinds.count - 1
+        }
+        return identities.map { identity in
+            var result: [ExclusiveIdentifier] = []
+            if let ins = identity.usableINS {
+                result.append(ExclusiveIdentifier(kind: kind("ins:\(ins.matriculeKind.rawValue)"), value: ins.value))
+            }
+            if let local = identity.record.localIdentifier {
+                result.append(ExclusiveIdentifier(kind: kind("ipp:\(local.authority)"), value: local.value))
+            }
+            return result
+        }
     }
 }

@@ -46,6 +46,12 @@ extension PatientIndex {
             if let current = best[patient], current.explanation.score >= explanation.score { continue }
             best[patient] = PatientCandidate(patient: patient, record: id, explanation: explanation)
         }
+        // R14 over the whole patient, not only the records retrieved as candidates.
+        for (patient, candidate) in best where candidate.explanation.decision == .link && !vetoed.contains(patient)
+            && holdsOtherIdentifier(patient, than: identity)
+        {
+            vetoed.insert(patient)
+        }
         for patient in vetoed where best[patient]?.explanation.decision == .link
             && best[patient]?.explanation.rule != .sameLocalIdentifier
         {
@@ -53,6 +59,28 @@ extension PatientIndex {
             best[patient]?.explanation.flags.insert(.possibleCollision)
         }
         return best.values.sorted { ($0.explanation.score, $1.patient) > ($1.explanation.score, $0.patient) }
+    }
+
+    /// Whether a record of `patient` holds a usable INS of the same kind as `identity`'s but
+    /// another number, or an IPP of the same authority but another value (R14: never linked
+    /// automatically, whatever the traits).
+    func holdsOtherIdentifier(_ patient: PatientID, than identity: ComparableIdentity) -> Bool {
+        let ins = identity.usableINS, local = identity.record.localIdentifier
+        guard ins != nil || local != nil, let members = patients[patient]?.records else { return false }
+        for member in members where member != identity.record.id {
+            if let local, let other = records[member]?.localIdentifier, other.authority == local.authority,
+                other.value != local.value
+            {
+                return true
+            }
+            if let ins, let other = (identityIndex.identity(member) ?? records[member].map { ComparableIdentity($0) })?.usableINS,
+                other.isComparable(with: ins),
+                other.value != ins.value
+            {
+                return true
+            }
+        }
+        return false
     }
 
     /// Resolves an incoming record: links it to one patient, opens a review item (the record

@@ -32,6 +32,39 @@ struct PatientIndexTests {
         #expect(index.history[1].metadata.score != nil)
     }
 
+    @Test("R14: a record is not linked to a patient holding another INS or another IPP of its facility, even in records not retrieved as candidates")
+    func patientWideIdentifiers() throws {
+        // Patient P holds A (INS of a woman born in May 1980, other traits than the newcomers')
+        // and C, merged by a reviewer; C has no INS.
+        let a = Fixtures.record("A", family: "MARTIN", given: "Claire", birth: "1980-05-02", address: "3 place du Marché",
+                                postcode: "69003", city: "Lyon", ins: Fixtures.ins("2800575056123"), source: "1.2.3.4", ipp: "IPP1")
+        let c = Fixtures.record("C", given: "Lucie", phone: "0612345678")
+        var index = try index([a, c])
+        let (pa, pc) = (try #require(index.patientOf["A"]), try #require(index.patientOf["C"]))
+        #expect(pa != pc)
+        try index.merge(pc, into: pa, metadata: meta("checked"))
+        let merged = index
+        // B matches C on every trait and the telephone, but carries another valid INS.
+        let b = Fixtures.record("B", given: "Lucie", phone: "0612345678", ins: Fixtures.ins("2800575056456"))
+        #expect(Fixtures.decide(c, b).decision == .link, "on C alone B would link")
+        let candidates = index.candidates(for: ComparableIdentity(b), matcher: matcher)
+        #expect(!candidates.contains { $0.record == "A" }, "A is not retrieved by B's blocking keys")
+        let resolved = try index.resolve(b, matcher: matcher, metadata: meta("import"))
+        #expect(resolved.decision == .review)
+        #expect(resolved.explanation?.flags.contains(.possibleCollision) == true)
+        #expect(resolved.patient != pa)
+        // Another IPP of A's facility: not linked either (index as it was before B).
+        var other = merged
+        let d = Fixtures.record("D", given: "Lucie", phone: "0612345678", source: "1.2.3.4", ipp: "IPP2")
+        let second = try other.resolve(d, matcher: matcher, metadata: meta("import"))
+        #expect(second.decision == .review)
+        #expect(second.patient != pa)
+        // The same IPP as A: the deterministic rule links it.
+        var same = merged
+        let e = Fixtures.record("E", given: "Lucie", phone: "0612345678", source: "1.2.3.4", ipp: "IPP1")
+        #expect(try same.resolve(e, matcher: matcher, metadata: meta("import")).patient == pa)
+    }
+
     @Test("Resolve: an uncertain match opens a review item; accept merges, reject makes a cannot-link")
     func reviewFlow() throws {
         var index = try index([Fixtures.record("A")])

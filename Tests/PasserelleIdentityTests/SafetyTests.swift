@@ -75,6 +75,34 @@ struct SafetyTests {
         #expect(result.clusters[1] == result.clusters[0] || result.clusters[1] == result.clusters[2])
     }
 
+    @Test("R14: two different usable INS, or two IPPs of one facility, never end in one cluster through others")
+    func exclusiveIdentifiersAcrossTheCluster() {
+        // A–C link on the traits (C has no INS); C–B is one identity record of one facility (same
+        // IPP); A and B have different valid INS and nothing else in common: their own pair is
+        // scored far below review, so only a cluster-wide rule keeps them apart.
+        let a = Fixtures.record("A", given: "Lucie", phone: "0612345678", ins: Fixtures.ins("2800575056123"))
+        let c = Fixtures.record("C", given: "Lucie", phone: "0612345678", source: "1.2.3.4", ipp: "IPP9")
+        let b = Fixtures.record("B", family: "MARTIN", given: "Paul", birth: "1950-01-14", sex: "M", place: nil,
+                                address: "3 place du Marché", postcode: "69003", city: "Lyon",
+                                ins: Fixtures.ins("1500169123123"), source: "1.2.3.4", ipp: "IPP9")
+        let ids = [a, c, b].map(ComparableIdentity.init)
+        #expect(ids[0].usableINS != nil && ids[2].usableINS != nil)
+        let ab = Fixtures.matcher.evaluate(ids[0], ids[2])
+        #expect(ab.flags.contains(.differentINS) && ab.score < Fixtures.matcher.configuration.reviewThreshold)
+        let result = BatchMatcher(matcher: Fixtures.matcher).dedupe(ids)
+        #expect(result.clusters[0] != result.clusters[2])
+        #expect(result.clusters[1] == result.clusters[2], "the deterministic same-IPP link is kept")
+        let refused = result.pairs.first { $0.left == 0 && $0.right == 1 }
+        #expect(refused?.explanation.decision == .review)
+        #expect(refused?.explanation.flags.contains(.possibleCollision) == true)
+        // Two IPPs of one facility: joined neither directly nor through a record of another source.
+        let p1 = Fixtures.record("P1", given: "Lucie", phone: "0612345678", source: "1.2.3.4", ipp: "IPP1")
+        let p2 = Fixtures.record("P2", given: "Lucie", phone: "0612345678", source: "1.2.3.4", ipp: "IPP2")
+        let other = Fixtures.record("O", given: "Lucie", phone: "0612345678", source: "5.6.7.8", ipp: "X1")
+        let facility = BatchMatcher(matcher: Fixtures.matcher).dedupe([p1, p2, other].map(ComparableIdentity.init))
+        #expect(facility.clusters[0] != facility.clusters[1])
+    }
+
     @Test("R13: a record without given name cannot bridge two twins into one cluster")
     func twinsBridge() {
         let twin1 = Fixtures.record("T1", given: "Lucas", sex: "M", phone: "0612345678")
