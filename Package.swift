@@ -212,7 +212,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PasserelleFlatTests",
-            dependencies: ["PasserelleFlat", "PasserelleModel"],
+            dependencies: ["PasserelleFlat", "PasserelleModel", "PasserelleTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -11,18 +11,6 @@ import Testing
 /// the XML layer.
 @Suite("Damaged corpus documents")
 struct MutatedCorpusTests {
-    /// SplitMix64: seeded, so a failure reproduces.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var value = state
-            value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-            return value ^ (value >> 31)
-        }
-    }
-
     static let snippets = [
         "<", ">", "</", "<!DOCTYPE x [<!ENTITY a \"b\">]>", "&a;", "&#0;", "&#xD800;", "<![CDATA[", "]]>",
         "xsi:type=\"ED\"", "<nonXMLBody><text mediaType=\"application/pdf\" representation=\"B64\">", "JVBERi0", "</text>",
@@ -31,7 +19,7 @@ struct MutatedCorpusTests {
     ]
 
     /// `bytes` with one to six random damages.
-    static func damage(_ bytes: [UInt8], _ generator: inout Generator) -> [UInt8] {
+    static func damage(_ bytes: [UInt8], _ generator: inout SeededGenerator) -> [UInt8] {
         var bytes = bytes
         for _ in 0..<Int.random(in: 1...6, using: &generator) {
             guard !bytes.isEmpty else { break }
@@ -56,7 +44,7 @@ struct MutatedCorpusTests {
     func damagedDocumentsEndInADocumentOrAnError() throws {
         let documents = TestPaths.corpusDocuments()
         #expect(!documents.isEmpty)
-        var generator = Generator(state: 2026_11_24)
+        var generator = SeededGenerator(state: 2026_11_24)
         var read = 0, rejected = 0
         for round in 0..<3 {
             for url in documents {

@@ -1,5 +1,6 @@
 import Foundation
 import PasserelleModel
+import PasserelleTestSupport
 import Testing
 @testable import PasserelleFlat
 
