@@ -81,12 +81,23 @@ extension SQLRecordStore {
         return try await driver.read { tx in
             if try await tx.row("SELECT 1 FROM identity_records WHERE natural_key = ?", prepared.natural) != nil { return nil }
             let ids = try await self.candidateIdentities(prepared.blockingKeys, in: tx)
-            return PreloadedCandidates(snapshot: snapshot, index: try await self.loadIndex(ids, in: tx))
+            let index = try await self.loadIndex(ids, in: tx)
+            return PreloadedCandidates(snapshot: snapshot, index: index)
         }
     }
 
     /// The tracker keys of blocking keys.
     static func trackedKeys<Keys: Sequence<String>>(blocking keys: Keys) -> [String] { keys.map { "block:" + $0 } }
+
+    /// The tracker key of a patient's membership and identifiers (a record linked to it, or the
+    /// INS of one of its records rewritten): candidates read ahead whose patients changed are
+    /// read again, so that the patient-wide R14 check sees every record of each patient.
+    static func trackedKey(patient id: String) -> String { "patient:" + id }
+
+    /// The tracker keys of the patients of a loaded index (`~<store id>`).
+    static func trackedKeys(patientsOf index: PatientIndex<InMemoryIdentityIndex>) -> [String] {
+        index.patients.keys.map { trackedKey(patient: String($0.rawValue.dropFirst())) }
+    }
 
     /// Resolves a record in `tx` (locks already taken) and persists the engine's events.
     /// `preloaded` candidates are used when still current, read again otherwise.
@@ -103,7 +114,8 @@ extension SQLRecordStore {
         let keys = prepared.blockingKeys
         var local: PatientIndex<InMemoryIdentityIndex>
         if let preloaded, let tracker = driver.changeTracker,
-            !tracker.changed(since: preloaded.snapshot, keys: Self.trackedKeys(blocking: keys))
+            !tracker.changed(since: preloaded.snapshot,
+                keys: Self.trackedKeys(blocking: keys) + Self.trackedKeys(patientsOf: preloaded.index))
         {
             local = preloaded.index
         } else {
@@ -217,13 +229,16 @@ extension SQLRecordStore {
     /// Blocks up to this size are taken whole (as in `InMemoryIdentityIndex`).
     static let smallBlock = 64
 
-    /// A `PatientIndex` holding the candidate identities and their patients (`~<id>`).
+    /// A `PatientIndex` holding the candidate identities and their patients (`~<id>`), with every
+    /// record of those patients: the engine's R14 check covers the whole patient
+    /// (`PatientIndex.holdsOtherIdentifier`), not only the records that are candidates.
     func loadIndex(_ ids: [String], in tx: any SQLTransaction) async throws -> PatientIndex<InMemoryIdentityIndex> {
         var index = PatientIndex(identityIndex: InMemoryIdentityIndex())
         guard !ids.isEmpty else { return index }
-        let rows = try await tx.query(
-            "SELECT id, patient_id, record_json FROM identity_records WHERE id IN (\(placeholderList(ids.count))) ORDER BY id",
-            ids.map(SQLValue.text))
+        let rows = try await tx.query("""
+            SELECT id, patient_id, record_json FROM identity_records WHERE patient_id IN
+                (SELECT patient_id FROM identity_records WHERE id IN (\(placeholderList(ids.count)))) ORDER BY id
+            """, ids.map(SQLValue.text))
         let metadata = EventMetadata(actor: "store", date: Date(timeIntervalSince1970: 0), reason: "load")
         var patients = Set<String>()
         for row in rows {
@@ -258,6 +273,7 @@ extension SQLRecordStore {
             record.status?.rawValue, identity.birthName?.key, identity.usedName?.key, identity.firstGivenName?.key,
             identity.birthDate?.compact, identity.sex.rawValue, json, stamp, stamp)
         let keys = prepared?.blockingKeys ?? Blocking.keys(identity).map(\.rawValue)
+        driver.changeTracker?.touch([Self.trackedKey(patient: patient.rawValue)])
         try await insertBlockingKeys(keys, of: record.id, in: tx)
         identityCache.remember(id: record.id.rawValue, json: json, record: record, comparable: identity)
     }

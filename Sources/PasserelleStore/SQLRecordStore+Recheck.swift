@@ -86,12 +86,14 @@ extension SQLRecordStore {
     func updateIdentity(_ record: IdentityRecord, in tx: any SQLTransaction) async throws {
         let identity = ComparableIdentity(record)
         let json = try StoreCoding.orderedJSON(record)
-        try await tx.run("""
+        let patients = try await tx.rows("""
             UPDATE identity_records SET ins = ?, ins_oid = ?, ins_valid = ?, status = ?, birth_name_key = ?, used_name_key = ?,
-                given_name_key = ?, birth_date = ?, sex = ?, record_json = ?, updated_at = ? WHERE id = ?
+                given_name_key = ?, birth_date = ?, sex = ?, record_json = ?, updated_at = ? WHERE id = ? RETURNING patient_id
             """, Self.normalizedINS(record.ins), record.insOID, identity.usableINS != nil, record.status?.rawValue,
             identity.birthName?.key, identity.usedName?.key, identity.firstGivenName?.key, identity.birthDate?.compact,
             identity.sex.rawValue, json, now(), record.id.rawValue)
+        // The patient's identifiers may have changed (its INS): candidates read ahead are read again.
+        driver.changeTracker?.touch(patients.compactMap { $0[0].string }.map(Self.trackedKey(patient:)))
         let previousKeys = try await tx.rows("DELETE FROM blocking_keys WHERE identity_id = ? RETURNING key", record.id.rawValue)
             .compactMap { $0[0].string }
         driver.changeTracker?.touch(Self.trackedKeys(blocking: previousKeys))

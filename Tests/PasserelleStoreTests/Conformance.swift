@@ -259,6 +259,34 @@ enum Conformance {
         try await store.close()
     }
 
+    /// R14 over the whole patient: a record is not linked to a patient holding another INS, or
+    /// another IPP of its facility, in a record that is not among its candidates.
+    static func patientWideIdentifiers(_ adapter: StoreAdapter) async throws {
+        let test = try await TestStore.make(adapter)
+        let store = test.store
+        // Patient P: A (another woman, with her INS, IPP-A of facility A) merged with C (Marie
+        // Anne DUPONT, facility B, no INS).
+        let a = try await store.storeDocument(Samples.incoming(Samples.document("W-1", patient: Samples.patient(
+            family: "MARTIN", given: "CLAIRE", birth: "19800502", ipp: "IPP-A", ins: Samples.ins("2800575056456"),
+            street: "3 place Bellecour", postcode: "69002")), Samples.original("w1")), actor: "tester")
+        let c = try await store.storeDocument(Samples.incoming(Samples.document("W-2", patient: Samples.patient(
+            ipp: "IPP-C", facility: Samples.facilityB)), Samples.original("w2")), actor: "tester")
+        let pa = try #require(a.identity?.patient), pc = try #require(c.identity?.patient)
+        #expect(pa != pc)
+        try await store.mergePatients(survivor: pa, absorbed: pc, actor: "operator", reason: "checked")
+        // Marie Anne again, from a third facility, with her own INS: C alone would link her.
+        let withINS = try await store.resolveIdentity(IdentityRecord(patient: Samples.patient(
+            ipp: "Z-1", facility: "1.2.250.1.999.3.1", ins: Samples.marieINS), id: "ignored", source: nil), actor: "tester")
+        #expect(withINS.decision == .review)
+        #expect(withINS.patient != pa)
+        // Marie Anne under another IPP of facility A (A's facility): not linked either.
+        let otherIPP = try await store.resolveIdentity(IdentityRecord(patient: Samples.patient(
+            ipp: "IPP-Z", facility: Samples.facilityA), id: "ignored", source: nil), actor: "tester")
+        #expect(otherIPP.patient != pa)
+        #expect(otherIPP.decision != .linked || otherIPP.patient == withINS.patient)
+        try await store.close()
+    }
+
     /// Replaying the stored history with the identity engine rebuilds the stored links.
     static func expectReplayMatches(_ store: any RecordStore) async throws {
         let events = try await store.linkHistory()

@@ -26,6 +26,9 @@ struct SQLiteConformanceTests {
     @Test("Merge and unmerge with history; history replays") func mergeUnmerge() async throws {
         try await Conformance.mergeUnmerge(.sqlite)
     }
+    @Test("R14 over the whole patient: another INS or IPP in a record that is not a candidate") func patientWideIdentifiers() async throws {
+        try await Conformance.patientWideIdentifiers(.sqlite)
+    }
     @Test("Audit log: entries and filters") func audit() async throws { try await Conformance.audit(.sqlite) }
     @Test("Ingest journal: entries per run and source") func journal() async throws { try await Conformance.journal(.sqlite) }
     @Test("Concurrent documents of one new patient make one canonical patient") func concurrency() async throws {
@@ -54,6 +57,9 @@ struct PostgresConformanceTests {
     }
     @Test("Merge and unmerge with history; history replays") func mergeUnmerge() async throws {
         try await Conformance.mergeUnmerge(.postgres)
+    }
+    @Test("R14 over the whole patient: another INS or IPP in a record that is not a candidate") func patientWideIdentifiers() async throws {
+        try await Conformance.patientWideIdentifiers(.postgres)
     }
     @Test("Audit log: entries and filters") func audit() async throws { try await Conformance.audit(.postgres) }
     @Test("Ingest journal: entries per run and source") func journal() async throws { try await Conformance.journal(.postgres) }
