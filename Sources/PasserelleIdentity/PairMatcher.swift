@@ -151,7 +151,13 @@ public struct PairMatcher: Sendable {
         // (never, by default).
         let placeWeight = scored.contributions.first { $0.trait == .birthplace && $0.level == .exact }?.weight ?? 0
         let sameArea = vector[.postcode] == .exact || vector[.city] == .exact
-        let corroborated = identifierAgrees || vector[.phone] == .exact || vector[.address] == .exact
+        // One INS number on both records whose contradiction with the traits is a typo of one
+        // person (R7, ``insMismatchExplained``): not evidence in the score, but no homonym born the
+        // same day carries the same fifteen digits (the number encodes the birthplace and an
+        // order number), and a child carrying a parent's number or a twin the other's is not
+        // explained as a typo (another generation, another given name).
+        let sameNumberExplained = Self.sameINSNumber(a, b) && Self.insMismatchExplained(vector, a, b)
+        let corroborated = identifierAgrees || sameNumberExplained || vector[.phone] == .exact || vector[.address] == .exact
             || vector[.address] == .fuzzyHigh || (vector[.address] == .fuzzyLow && sameArea)
             || placeWeight >= config.corroboratingBirthplaceWeight
         if !corroborated { explanation.flags.insert(.uncorroborated) }
@@ -224,6 +230,12 @@ public struct PairMatcher: Sendable {
             let family = vector[.familyName]
         else { return false }
         return [.exact, .phonetic, .fuzzyHigh].contains(given) && [.exact, .crossName, .phonetic, .fuzzyHigh].contains(family)
+    }
+
+    /// Both records carry one comparable INS number (usable or not).
+    static func sameINSNumber(_ a: ComparableIdentity, _ b: ComparableIdentity) -> Bool {
+        guard let x = a.ins, let y = b.ins, x.isComparable(with: y) else { return false }
+        return x.value == y.value
     }
 
     /// Both birth names known and unrelated (not equal, not phonetic, not close): the INS birth-name

@@ -96,6 +96,33 @@ struct RecallRulesTests {
         #expect(Fixtures.decide(child1, sibling).decision != .link)
     }
 
+    @Test("R7/R11: one INS number on two records of one person corroborates the traits even when it contradicts them")
+    func sameExplainedINSCorroborates() {
+        // Both records give the date day and month swapped against the number (born in October):
+        // the INS is no evidence in the score, and the two homes differ (a move). The shared
+        // fifteen digits still rule out a homonym born the same day.
+        let ins = Self.insOctober1940
+        let a = Fixtures.record("A", given: "Noëlle", birth: "1940-07-10", address: "3 place du Marché", postcode: "69003",
+            city: "Lyon", ins: ins)
+        let b = Fixtures.record("B", given: "NOELLE", birth: "10/07/1940", address: "40 rue Nationale", postcode: "59000",
+            city: "Lille", ins: ins)
+        let result = Fixtures.decide(a, b)
+        #expect(result.flags.contains(.insTraitTypo))
+        #expect(result.contributions.first { $0.trait == .ins } == nil, "the INS is not evidence")
+        #expect(!result.flags.contains(.uncorroborated))
+        #expect(result.decision == .link)
+        // Without the number, the same two records are homonyms for all anyone can tell: review.
+        var bare = [a, b]
+        for index in bare.indices { bare[index].ins = nil; bare[index].insOID = nil }
+        let homonyms = Fixtures.decide(bare[0], bare[1])
+        #expect(homonyms.flags.contains(.uncorroborated))
+        #expect(homonyms.decision != .link)
+        // Twins sharing one number (another given name) are not explained by a typo: no link.
+        let twin = Fixtures.record("C", given: "Maëlle", birth: "10/07/1940", address: "40 rue Nationale", postcode: "59000",
+            city: "Lille", ins: ins)
+        #expect(Fixtures.decide(a, twin).decision != .link)
+    }
+
     @Test("R7/R13: a child carrying the parent's INS is never linked to the parent, even a junior at the same address")
     func parentINSOnChildStaysAlert() {
         let ins = Self.insOctober1940
