@@ -207,7 +207,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PasserelleIdentityTests",
-            dependencies: ["PasserelleIdentity", "PasserelleModel"],
+            dependencies: ["PasserelleIdentity", "PasserelleModel", "PasserelleTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

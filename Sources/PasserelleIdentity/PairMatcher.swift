@@ -48,6 +48,13 @@ public struct PairMatcher: Sendable {
         if let x = a.record.localIdentifier, let y = b.record.localIdentifier, x.authority == y.authority {
             if x.value == y.value {
                 explanation.rule = .sameLocalIdentifier
+                // One IPP carrying two different valid INS is a collision in that facility's
+                // records (an IPP reused, a wrong INS attached): never a link (R14).
+                if let p = a.usableINS, let q = b.usableINS, p.isComparable(with: q), p.value != q.value {
+                    explanation.flags.formUnion([.differentINS, .possibleCollision])
+                    explanation.decision = .review
+                    return explanation
+                }
                 explanation.decision = .link
                 return explanation
             }

@@ -46,14 +46,17 @@ extension PatientIndex {
             if let current = best[patient], current.explanation.score >= explanation.score { continue }
             best[patient] = PatientCandidate(patient: patient, record: id, explanation: explanation)
         }
-        // R14 over the whole patient, not only the records retrieved as candidates.
-        for (patient, candidate) in best where candidate.explanation.decision == .link && !vetoed.contains(patient)
-            && holdsOtherIdentifier(patient, than: identity)
-        {
-            vetoed.insert(patient)
-        }
         for patient in vetoed where best[patient]?.explanation.decision == .link
             && best[patient]?.explanation.rule != .sameLocalIdentifier
+        {
+            best[patient]?.explanation.decision = .review
+            best[patient]?.explanation.flags.insert(.possibleCollision)
+        }
+        // R14 over the whole patient, not only the records retrieved as candidates, and whatever
+        // rule linked: a patient holding another INS of the kind, or another IPP of the facility
+        // and not this one, is not linked automatically.
+        for (patient, candidate) in best where candidate.explanation.decision == .link
+            && holdsOtherIdentifier(patient, than: identity)
         {
             best[patient]?.explanation.decision = .review
             best[patient]?.explanation.flags.insert(.possibleCollision)
@@ -61,26 +64,24 @@ extension PatientIndex {
         return best.values.sorted { ($0.explanation.score, $1.patient) > ($1.explanation.score, $0.patient) }
     }
 
-    /// Whether a record of `patient` holds a usable INS of the same kind as `identity`'s but
-    /// another number, or an IPP of the same authority but another value (R14: never linked
-    /// automatically, whatever the traits).
+    /// Whether `patient` holds usable INS numbers of the kind of `identity`'s and not its number, or
+    /// IPPs of its facility and not its IPP (R14: never linked automatically, whatever the
+    /// traits). A patient a reviewer merged may hold several of a kind: matching one is enough.
     func holdsOtherIdentifier(_ patient: PatientID, than identity: ComparableIdentity) -> Bool {
         let ins = identity.usableINS, local = identity.record.localIdentifier
         guard ins != nil || local != nil, let members = patients[patient]?.records else { return false }
+        var otherIPP = false, sameIPP = false, otherINS = false, sameINS = false
         for member in members where member != identity.record.id {
-            if let local, let other = records[member]?.localIdentifier, other.authority == local.authority,
-                other.value != local.value
-            {
-                return true
+            if let local, let held = records[member]?.localIdentifier, held.authority == local.authority {
+                if held.value == local.value { sameIPP = true } else { otherIPP = true }
             }
-            if let ins, let other = (identityIndex.identity(member) ?? records[member].map { ComparableIdentity($0) })?.usableINS,
-                other.isComparable(with: ins),
-                other.value != ins.value
+            if let ins, let held = (identityIndex.identity(member) ?? records[member].map { ComparableIdentity($0) })?.usableINS,
+                held.isComparable(with: ins)
             {
-                return true
+                if held.value == ins.value { sameINS = true } else { otherINS = true }
             }
         }
-        return false
+        return otherIPP && !sameIPP || otherINS && !sameINS
     }
 
     /// Resolves an incoming record: links it to one patient, opens a review item (the record

@@ -75,6 +75,21 @@ struct SafetyTests {
         #expect(result.clusters[1] == result.clusters[0] || result.clusters[1] == result.clusters[2])
     }
 
+    @Test("R14: one IPP carrying two different valid INS is a possible collision, not the same identity record")
+    func sameIPPDifferentINS() {
+        let a = Fixtures.record("A", given: "Lucie", ins: Fixtures.ins("2800575056123"), source: "1.2.3.4", ipp: "IPP5")
+        let b = Fixtures.record("B", given: "Lucie", ins: Fixtures.ins("2800575056456"), source: "1.2.3.4", ipp: "IPP5")
+        let result = Fixtures.decide(a, b)
+        #expect(result.rule == .sameLocalIdentifier)
+        #expect(result.decision == .review)
+        #expect(result.flags.isSuperset(of: [.differentINS, .possibleCollision]))
+        // The same IPP with one INS, or the same INS: still the deterministic link.
+        let c = Fixtures.record("C", given: "Lucie", source: "1.2.3.4", ipp: "IPP5")
+        #expect(Fixtures.decide(a, c).decision == .link)
+        #expect(Fixtures.decide(a, Fixtures.record("D", given: "Lucie", ins: Fixtures.ins("2800575056123"),
+            source: "1.2.3.4", ipp: "IPP5")).decision == .link)
+    }
+
     @Test("R14: two different usable INS, or two IPPs of one facility, never end in one cluster through others")
     func exclusiveIdentifiersAcrossTheCluster() {
         // A–C link on the traits (C has no INS); C–B is one identity record of one facility (same
