@@ -84,7 +84,7 @@ struct FlatDocumentTests {
             try #require(documents.count == 300)
             for document in documents {
                 #expect(document.originalBytes == Data(row.utf8))
-                #expect(document.document.provenance?.sha256 == Hashing.sha256Hex(Array(row.utf8)))
+                #expect(document.document.provenance?.sha256 == Hashing.sha256(Array(row.utf8)).hex)
             }
         }
     }

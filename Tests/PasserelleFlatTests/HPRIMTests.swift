@@ -42,7 +42,7 @@ struct HPRIMSanteTests {
         try #require(result.documents.count == 2)
         for flat in result.documents {
             let bytes = Array(flat.originalBytes)
-            #expect(flat.document.provenance?.sha256 == Hashing.sha256Hex(bytes))
+            #expect(flat.document.provenance?.sha256 == Hashing.sha256(bytes).hex)
             #expect(flat.document.provenance?.size == bytes.count)
         }
         #expect(result.documents[0].document.provenance?.sha256 != result.documents[1].document.provenance?.sha256)
@@ -121,7 +121,7 @@ struct HPRIMNetTests {
         let bytes = try FlatFixtures.bytes("hprim/net-report.hpr")
         let flat = try #require(try read("net-report.hpr").documents.first)
         #expect(Array(flat.originalBytes) == bytes)
-        #expect(flat.document.provenance?.sha256 == Hashing.sha256Hex(bytes))
+        #expect(flat.document.provenance?.sha256 == Hashing.sha256(bytes).hex)
         #expect(flat.document.provenance?.sha256Hash != nil)
     }
 

@@ -23,7 +23,8 @@ public struct DecodeIssue: Sendable, Hashable {
 public struct TextDecoder: Sendable {
     /// The concrete encoding (never `.auto`).
     public let encoding: TextEncoding
-    private(set) var table: SingleByteTable?
+    /// The code page (`nil`: UTF-8).
+    let table: SingleByteTable?
 
     /// Creates a decoder; `.auto` must be resolved first (see `EncodingDetector`), and is treated as UTF-8.
     public init(_ encoding: TextEncoding) {

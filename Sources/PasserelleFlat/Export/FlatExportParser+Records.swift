@@ -172,7 +172,7 @@ extension FlatExportParser {
     mutating func flushGroup(_ emit: (FlatOutput) throws -> Void) throws {
         guard !group.isEmpty, let builder else { return }
         defer { group.reset() }
-        let digest = group.bytes.withUnsafeBytes { Hashing.sha256($0) }
+        let digest = Hashing.sha256(group.bytes)
         var errors = group.errors
         if errors.isEmpty { errors = builder.conflicts(group.rows) }
         summary.count(errors + group.warnings)
@@ -215,7 +215,7 @@ extension FlatExportParser {
         summary.rejectedRecords += 1
         try emit(.rejected(RejectedRecord(
             sourceName: sourceName, records: record...record, lines: line...line, originalBytes: Data(buffer: slice),
-            sha256: Hashing.sha256Hex(UnsafeRawBufferPointer(slice)), diagnostics: [diagnostic])))
+            sha256: Hashing.sha256(UnsafeRawBufferPointer(slice)).hex, diagnostics: [diagnostic])))
         return next
     }
 

@@ -38,7 +38,7 @@ public struct HPRIMNetReader: Sendable {
         var builder = HPRIMNetDocument(source: source)
         builder.build()
         let diagnostics = source.diagnostics + builder.diagnostics
-        let digest = bytes.withUnsafeBytes { Hashing.sha256($0) }
+        let digest = Hashing.sha256(bytes)
         let lines = 1...max(1, source.lines.count)
         if diagnostics.containsErrors {
             result.summary.rejected = 1

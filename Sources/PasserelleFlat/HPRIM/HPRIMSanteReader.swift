@@ -123,7 +123,7 @@ struct HPRIMSanteContext {
         let lineNumbers = source.lines[range.lowerBound].number...source.lines[range.upperBound].number
         let errors = lineErrors.filter { diag in diag.severity == .error && diag.location.map { lineNumbers.contains($0.line) } ?? false }
         let bytes = source.bytes(ofLines: range)
-        let digest = bytes.withUnsafeBytes { Hashing.sha256($0) }
+        let digest = Hashing.sha256(bytes)
         result.summary.records += records.count
         if !errors.isEmpty || built.diagnostics.containsErrors {
             result.summary.rejected += 1
@@ -147,7 +147,7 @@ struct HPRIMSanteContext {
         result.summary.rejected += 1
         result.rejected.append(RejectedRecord(
             sourceName: source.sourceName, records: 1...max(1, count), lines: 1...max(1, count), originalBytes: Data(bytes),
-            sha256: Hashing.sha256Hex(bytes), diagnostics: diagnostics))
+            sha256: Hashing.sha256(bytes).hex, diagnostics: diagnostics))
     }
 
     /// Joins `A|` continuation lines to the record they continue; skips blank lines.

@@ -12,13 +12,17 @@ public struct DatePattern: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The pattern as written.
-    public private(set) var pattern: String
-    private(set) var tokens: [Token]
+    public let pattern: String
+    let tokens: [Token]
 
-    /// Gives the pattern's text and tokens storage of their own (see `withOwnStorage`).
-    mutating func ownStorage() {
-        pattern = pattern.withOwnStorage
-        tokens = tokens.withOwnStorage
+    private init(pattern: String, tokens: [Token]) {
+        self.pattern = pattern
+        self.tokens = tokens
+    }
+
+    /// The same pattern with storage of its own, for a worker thread (see `OwnStorage.swift`).
+    var withOwnStorage: DatePattern {
+        DatePattern(pattern: pattern.withOwnStorage, tokens: tokens.withOwnStorage)
     }
 
     /// Parses a pattern; returns `nil` when it has no year, month and day, repeats a field,

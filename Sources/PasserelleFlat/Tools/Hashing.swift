@@ -1,3 +1,4 @@
+import Foundation
 import Crypto
 import PasserelleModel
 
@@ -13,13 +14,8 @@ enum Hashing {
         return hasher.finalize().withUnsafeBytes { SHA256Hash(bytes: $0)! }
     }
 
-    /// Lower-case hex SHA-256 of `bytes`.
-    static func sha256Hex(_ bytes: UnsafeRawBufferPointer) -> String {
-        sha256(bytes).hex
-    }
-
-    /// Lower-case hex SHA-256 of `bytes`.
-    static func sha256Hex(_ bytes: [UInt8]) -> String {
-        bytes.withUnsafeBytes { sha256Hex($0) }
+    /// SHA-256 of `bytes` (an array, a `Data`, a buffer...).
+    static func sha256(_ bytes: some ContiguousBytes) -> SHA256Hash {
+        bytes.withUnsafeBytes { sha256($0) }
     }
 }

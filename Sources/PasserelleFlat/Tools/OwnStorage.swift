@@ -17,15 +17,6 @@ extension Array {
     var withOwnStorage: [Element] { map { $0 } }
 }
 
-extension DatePattern {
-    /// The same pattern with storage of its own.
-    var withOwnStorage: DatePattern {
-        var copy = self
-        copy.ownStorage()
-        return copy
-    }
-}
-
 extension FieldMapping {
     /// The same mapping with storage of its own.
     var withOwnStorage: FieldMapping {
