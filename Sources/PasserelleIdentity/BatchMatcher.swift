@@ -134,7 +134,7 @@ public struct BatchMatcher: Sendable {
         let offset = sameList ? 0 : queries.count
         // R14 holds for the whole cluster, not only for the pairs compared: two records with
         // different usable INS, or two IPPs of one authority, are never joined through others.
-        let exclusive = ExclusiveIdentifier.table(queries + (sameList ? [] : targets))
+        let exclusive = (queries + (sameList ? [] : targets)).map(ExclusiveIdentifier.of)
         let clustering = ConstrainedClustering.cluster(
             count: queries.count + (sameList ? 0 : targets.count), pairs: pairs, offset: offset, exclusive: exclusive,
             isConstraint: { Self.isConstraint($0, config) })

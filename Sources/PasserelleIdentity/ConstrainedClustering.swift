@@ -20,9 +20,7 @@ enum ConstrainedClustering {
         // The exclusive identifiers each cluster holds, at its root's index (a handful at most).
         precondition(exclusive.isEmpty || exclusive.count == count, "one entry per record")
         var held = exclusive.isEmpty ? [[ExclusiveIdentifier]](repeating: [], count: count) : exclusive
-        func identifiersClash(_ a: Int, _ b: Int) -> Bool {
-            held[a].contains { x in held[b].contains { $0.kind == x.kind && $0.value != x.value } }
-        }
+        func identifiersClash(_ a: Int, _ b: Int) -> Bool { ExclusiveIdentifier.conflict(held[a], held[b]) }
         var forbidden = Set<UInt64>()
         func pack(_ a: Int, _ b: Int) -> UInt64 { UInt64(min(a, b)) << 32 | UInt64(max(a, b)) }
         for pair in pairs where pair.explanation.decision != .link && isConstraint(pair.explanation) {
@@ -66,7 +64,7 @@ enum ConstrainedClustering {
             members[rb] = []
             if !held[rb].isEmpty {
                 let known = held[ra]
-                held[ra] += held[rb].filter { moved in !known.contains { $0.kind == moved.kind } }
+                held[ra] += held[rb].filter { !known.contains($0) }
                 held[rb] = []
             }
         }
@@ -79,34 +77,5 @@ enum ConstrainedClustering {
             return label
         }
         return (labels, refused)
-    }
-}
-
-/// An identifier of which one cluster (one patient) holds at most one value per kind (R14).
-struct ExclusiveIdentifier: Hashable {
-    /// What the value identifies within: one number per INS kind and per assigning authority of
-    /// IPPs (see ``table(_:)``).
-    let kind: Int
-    let value: String
-
-    /// Per record, its usable INS and its local identifier; kinds are numbered in this table
-    /// (`ins:nir`, `ins:nia`, `ipp:<authority>`, …).
-    static func table(_ identities: [ComparableIdentity]) -> [[ExclusiveIdentifier]] {
-        var kinds: [String: Int] = [:]
-        func kind(_ name: String) -> Int {
-            if let known = kinds[name] { return known }
-            kinds[name] = kinds.count
-            return kinds.count - 1
-        }
-        return identities.map { identity in
-            var result: [ExclusiveIdentifier] = []
-            if let ins = identity.usableINS {
-                result.append(ExclusiveIdentifier(kind: kind("ins:\(ins.matriculeKind.rawValue)"), value: ins.value))
-            }
-            if let local = identity.record.localIdentifier {
-                result.append(ExclusiveIdentifier(kind: kind("ipp:\(local.authority)"), value: local.value))
-            }
-            return result
-        }
     }
 }

@@ -72,7 +72,11 @@ public struct PairMatcher: Sendable {
         if a.record.attributes.contains(.homonym) || b.record.attributes.contains(.homonym) {
             explanation.flags.insert(.homonymIdentity)
         }
-        addStrictFlags(vector, a, b, scored: scored, into: &explanation)
+        // R7: one INS number on both records while it contradicts the traits of one of them (or
+        // of both), explained by a typo of one person (see `insMismatchExplained`).
+        let insTypo = Self.sameINSNumber(a, b) && (a.usableINS == nil || b.usableINS == nil)
+            && Self.insMismatchExplained(vector, a, b)
+        addStrictFlags(vector, a, b, scored: scored, insTypo: insTypo, into: &explanation)
         // INS rules (R6, R7, R14).
         if let x = a.ins, let y = b.ins, x.isComparable(with: y) {
             if x.value != y.value, a.usableINS != nil, b.usableINS != nil {
@@ -84,7 +88,7 @@ public struct PairMatcher: Sendable {
                 // R7: one INS carried by records whose traits contradict it: an alert, never a link —
                 // unless the two records show one person whose trait typo explains the contradiction;
                 // the INS is then no evidence (it is not in the vector) and the traits decide.
-                guard Self.insMismatchExplained(vector, a, b) else {
+                guard insTypo else {
                     explanation.flags.formUnion([.insTraitMismatch, .possibleCollision])
                     explanation.decision = .review
                     return explanation
@@ -125,7 +129,7 @@ public struct PairMatcher: Sendable {
 
     private func addStrictFlags(
         _ vector: ComparisonVector, _ a: ComparableIdentity, _ b: ComparableIdentity, scored: (total: Double, individual: Double, household: Double, contributions: [TraitContribution]),
-        into explanation: inout MatchExplanation
+        insTypo: Bool, into explanation: inout MatchExplanation
     ) {
         let config = configuration
         let disagreeing = Trait.allCases.filter { $0.group == .strict && vector[$0] == .disagree }
@@ -163,8 +167,7 @@ public struct PairMatcher: Sendable {
         // same day carries the same fifteen digits (the number encodes the birthplace and an
         // order number), and a child carrying a parent's number or a twin the other's is not
         // explained as a typo (another generation, another given name).
-        let sameNumberExplained = Self.sameINSNumber(a, b) && Self.insMismatchExplained(vector, a, b)
-        let corroborated = identifierAgrees || sameNumberExplained || vector[.phone] == .exact || vector[.address] == .exact
+        let corroborated = identifierAgrees || insTypo || vector[.phone] == .exact || vector[.address] == .exact
             || vector[.address] == .fuzzyHigh || (vector[.address] == .fuzzyLow && sameArea)
             || placeWeight >= config.corroboratingBirthplaceWeight
         if !corroborated { explanation.flags.insert(.uncorroborated) }

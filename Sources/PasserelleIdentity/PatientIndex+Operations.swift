@@ -68,20 +68,12 @@ extension PatientIndex {
     /// IPPs of its facility and not its IPP (R14: never linked automatically, whatever the
     /// traits). A patient a reviewer merged may hold several of a kind: matching one is enough.
     func holdsOtherIdentifier(_ patient: PatientID, than identity: ComparableIdentity) -> Bool {
-        let ins = identity.usableINS, local = identity.record.localIdentifier
-        guard ins != nil || local != nil, let members = patients[patient]?.records else { return false }
-        var otherIPP = false, sameIPP = false, otherINS = false, sameINS = false
-        for member in members where member != identity.record.id {
-            if let local, let held = records[member]?.localIdentifier, held.authority == local.authority {
-                if held.value == local.value { sameIPP = true } else { otherIPP = true }
-            }
-            if let ins, let held = (identityIndex.identity(member) ?? records[member].map { ComparableIdentity($0) })?.usableINS,
-                held.isComparable(with: ins)
-            {
-                if held.value == ins.value { sameINS = true } else { otherINS = true }
-            }
+        let mine = ExclusiveIdentifier.of(identity)
+        guard !mine.isEmpty, let members = patients[patient]?.records else { return false }
+        let held = members.filter { $0 != identity.record.id }.flatMap { member in
+            (identityIndex.identity(member) ?? records[member].map { ComparableIdentity($0) }).map(ExclusiveIdentifier.of) ?? []
         }
-        return otherIPP && !sameIPP || otherINS && !sameINS
+        return ExclusiveIdentifier.conflict(mine, held)
     }
 
     /// Resolves an incoming record: links it to one patient, opens a review item (the record
