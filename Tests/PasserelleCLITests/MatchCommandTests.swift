@@ -129,6 +129,21 @@ struct MatchCommandTests {
         for trait in ["DURAND", "Durand", "LEFEBVRE", "1975", "0612345678", "Lyon"] { #expect(!result.stderr.contains(trait)) }
     }
 
+    @Test("A cluster too large to list its pairs is named on stderr, and kept whole in the clusters file")
+    func largeClusterIsReported() throws {
+        // 201 records of one facility under one IPP: one identity record, one cluster.
+        let dir = try TemporaryDirectory()
+        var text = "rec_id,source,local_id,birth_family_name,given_names,birth_date,sex\n"
+        for index in 0...200 { text += "r\(index),1.2.3.4,IPP1,DUPONT,Marie,1980-05-17,F\n" }
+        try dir.write("big.csv", text)
+        let result = try CLI.run(["match", "big.csv", "--output", "links.csv", "--clusters", "clusters.csv"], in: dir.url)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("1 clusters of more than 200 records"), "\(result.stderr)")
+        #expect(Set(try clusters(dir.url.appendingPathComponent("clusters.csv")).values).count == 1)
+        let small = try CLI.run(["match", Self.patients, "--output", "links.csv"], in: dir.url)
+        #expect(!small.stderr.contains("clusters of more than"))
+    }
+
     @Test("--list-diagnostics names file, line, code and message of each input problem")
     func listDiagnostics() throws {
         let dir = try TemporaryDirectory()
