@@ -28,19 +28,23 @@ public enum IdentityCSV {
         let delimiter = detectDelimiter(String(firstLine))
         var rows = CSVRows(body, delimiter: delimiter)
         guard let header = rows.next() else { throw .emptyFile }
-        let fields = header.fields.map { map.fields[$0] ?? IdentityField(header: $0) }
-        guard fields.contains(.recordID) else { throw .missingRecordID }
+        var diagnostics: [Diagnostic] = []
+        let fields = try columns(header.fields, map: map, file: file, diagnostics: &diagnostics)
         var records: [IdentityRecord] = []
         var locations: [SourceLocation] = []
-        var diagnostics: [Diagnostic] = []
         var seen = Set<String>()
+        // Columns without a header name (a trailing delimiter) are reported only if they hold values.
+        var unnamedWithValues = Set<Int>()
         while let row = rows.next() {
             if row.fields.allSatisfy(\.isEmpty) { continue }
             var values: [IdentityField: String] = [:]
             for (index, value) in row.fields.enumerated() where index < fields.count {
-                guard let field = fields[index], field != .ignore else { continue }
                 let trimmed = trim(value)
-                guard !trimmed.isEmpty else { continue }
+                guard let field = fields[index] else {
+                    if !trimmed.isEmpty, isUnnamed(header.fields[index]) { unnamedWithValues.insert(index) }
+                    continue
+                }
+                guard field != .ignore, !trimmed.isEmpty else { continue }
                 values[field] = values[field].map { $0 + " " + trimmed } ?? trimmed
             }
             let location = SourceLocation(line: row.line, column: 1, record: row.number)
@@ -61,7 +65,40 @@ public enum IdentityCSV {
             records.append(record(values, id: id))
             locations.append(location)
         }
+        for index in unnamedWithValues.sorted() {
+            diagnostics.append(unknownColumn("#\(index + 1) (no name in the header)", index: index, file: file))
+        }
         return (records, locations, diagnostics)
+    }
+
+    /// The field each header column feeds (`nil`: none). A column that is no field is reported
+    /// (`IDENT-CSV-UNKNOWN-COLUMN`, a warning: its values are not read); two columns feeding one
+    /// field that takes a single column are an error, since joining them would corrupt the trait
+    /// (a `nom` read as the birth name next to a `nom_naissance`).
+    /// - Throws: ``IdentityCSVError/missingRecordID`` or ``IdentityCSVError/ambiguousColumns(field:columns:)``.
+    static func columns(
+        _ names: [String], map: ColumnMap, file: String, diagnostics: inout [Diagnostic]
+    ) throws(IdentityCSVError) -> [IdentityField?] {
+        let fields = names.map { map.field(forColumn: $0) ?? IdentityField(header: $0) }
+        guard fields.contains(.recordID) else { throw .missingRecordID }
+        for field in IdentityField.allCases where !field.takesSeveralColumns {
+            let feeding = zip(names, fields).filter { $0.1 == field }.map(\.0)
+            if feeding.count > 1 { throw .ambiguousColumns(field: field.rawValue, columns: feeding) }
+        }
+        for (index, (name, field)) in zip(names, fields).enumerated() where field == nil && !isUnnamed(name) {
+            diagnostics.append(unknownColumn("'\(name)'", index: index, file: file))
+        }
+        return fields
+    }
+
+    /// Whether a header cell is empty (a trailing delimiter makes one).
+    static func isUnnamed(_ name: String) -> Bool { name.allSatisfy { $0 == " " || $0 == "\t" } }
+
+    static func unknownColumn(_ label: String, index: Int, file: String) -> Diagnostic {
+        Diagnostic(
+            code: "IDENT-CSV-UNKNOWN-COLUMN", severity: .warning,
+            message: "column \(label) is not an identity field and is not read; map it with --map COLUMN=FIELD, or --map COLUMN=ignore",
+            file: file, location: SourceLocation(line: 1, column: 1, record: 1), path: "#\(index + 1)")
     }
 
     static func record(_ v: [IdentityField: String], id: String) -> IdentityRecord {
@@ -104,6 +141,8 @@ public enum IdentityCSVError: Error, Sendable, Hashable, CustomStringConvertible
     case badMapping(String)
     /// A `--map` target is not a known field.
     case unknownField(String)
+    /// Several columns feed a field that takes one (header recognition or `--map`).
+    case ambiguousColumns(field: String, columns: [String])
 
     /// Stable diagnostic code.
     public var code: String {
@@ -112,6 +151,7 @@ public enum IdentityCSVError: Error, Sendable, Hashable, CustomStringConvertible
         case .missingRecordID: "IDENT-CSV-NO-ID-COLUMN"
         case .badMapping: "IDENT-MAP-SYNTAX"
         case .unknownField: "IDENT-MAP-UNKNOWN-FIELD"
+        case .ambiguousColumns: "IDENT-CSV-AMBIGUOUS-COLUMNS"
         }
     }
 
@@ -121,6 +161,9 @@ public enum IdentityCSVError: Error, Sendable, Hashable, CustomStringConvertible
         case .missingRecordID: "no column maps to rec_id; use --map COLUMN=rec_id"
         case .badMapping(let spec): "mapping '\(spec)' is not of the form column=field"
         case .unknownField(let name): "'\(name)' is not an identity field (see Docs/identity.md)"
+        case .ambiguousColumns(let field, let columns):
+            "columns \(columns.map { "'\($0)'" }.joined(separator: ", ")) all feed \(field), which takes one column: "
+                + "map the others to their own field or skip them with --map (e.g. --map '\(columns[columns.count - 1])=ignore')"
         }
     }
 }

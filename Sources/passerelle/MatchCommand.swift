@@ -19,11 +19,14 @@ struct MatchCommand: AsyncParsableCommand {
         commandName: "match",
         abstract: "Deduplicate one identity CSV, or link two, with the French identity rules.",
         discussion: """
-            Input columns (header names, case-insensitive): rec_id, source, local_id, ins, ins_oid, \
-            birth_family_name, used_family_name, first_given_name, given_names, used_given_name, birth_date, \
-            sex, birthplace_code, address, postcode, city, phone, weak_id, status, attributes. \
-            Other headers are mapped with --map column=field (several columns may map to one field; \
-            'ignore' skips a column). Output pairs: rec_id_1,rec_id_2,score,decision,rule,flags.
+            Input columns (header names; case, accents and punctuation do not matter): rec_id, source, \
+            local_id, ins, ins_oid, birth_family_name, used_family_name, first_given_name, given_names, \
+            used_given_name, birth_date, sex, birthplace_code, address, postcode, city, phone, weak_id, status, \
+            attributes, and the usual French and English names for them (nom de naissance, nom d'usage, \
+            prenoms, date de naissance, sexe, lieu de naissance, adresse, cp, ville, telephone, ipp, nss...). \
+            Other headers are mapped with --map column=field ('ignore' skips a column); a column that is no \
+            field is reported. Only address and given_names take several columns; two columns feeding any \
+            other field are an error. Output pairs: rec_id_1,rec_id_2,score,decision,rule,flags.
 
             Examples:
               passerelle match patients.csv --output links.csv --clusters clusters.csv --review review.csv

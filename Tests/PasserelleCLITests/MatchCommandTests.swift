@@ -144,6 +144,23 @@ struct MatchCommandTests {
         #expect(!small.stderr.contains("clusters of more than"))
     }
 
+    @Test("A French export's own headers are read without --map; a column that is no field is named on stderr")
+    func frenchHeadersWithoutMap() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("export.csv", """
+            N° dossier;Nom de naissance;Nom d'usage;Prénoms;Date de naissance;Sexe;Lieu de naissance;Adresse;CP;Téléphone;Identifiant
+            1;Dupont;Martin;Marie Anne;15/03/1980;2;75056;12 rue de la Paix;75002;06 12 34 56 78;a
+            2;DUPONT;;Marie-Anne;1980-03-15;F;75056;12, rue de la paix;75002;0612345678;b
+
+            """)
+        let result = try CLI.run(["match", "export.csv", "--output", "links.csv"], in: dir.url)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try pairs(dir.url.appendingPathComponent("links.csv")) == [["a", "b"]])
+        #expect(result.stderr.contains("IDENT-CSV-UNKNOWN-COLUMN ×1"), "\(result.stderr)")
+        let listed = try CLI.run(["match", "export.csv", "--output", "links.csv", "--list-diagnostics"], in: dir.url)
+        #expect(listed.stderr.contains("export.csv:1:1: warning: [IDENT-CSV-UNKNOWN-COLUMN] column 'N° dossier'"), "\(listed.stderr)")
+    }
+
     @Test("--list-diagnostics names file, line, code and message of each input problem")
     func listDiagnostics() throws {
         let dir = try TemporaryDirectory()
@@ -164,6 +181,7 @@ struct MatchCommandTests {
         (["match", "missing.csv", "--output", "x.csv"], "missing.csv: error: [MATCH-UNREADABLE]"),
         (["match", "noid.csv", "--output", "x.csv"], "noid.csv:1:1: error: [IDENT-CSV-NO-ID-COLUMN]"),
         (["match", "empty.csv", "--output", "x.csv"], "empty.csv:1:1: error: [IDENT-CSV-EMPTY]"),
+        (["match", "two-names.csv", "--output", "x.csv"], "two-names.csv:1:1: error: [IDENT-CSV-AMBIGUOUS-COLUMNS]"),
         (["match", "ok.csv", "--output", "x.csv", "--map", "nonsense"], "[IDENT-MAP-SYNTAX]"),
         (["match", "ok.csv", "--output", "x.csv", "--map", "a=not_a_field"], "[IDENT-MAP-UNKNOWN-FIELD]"),
         (["match", "ok.csv", "--output", "x.csv", "--model", "bad-model.json"], "bad-model.json: error: [IDENT-MODEL-INVALID]"),
@@ -177,6 +195,7 @@ struct MatchCommandTests {
         let dir = try TemporaryDirectory()
         try dir.write("noid.csv", "name,birth_date\nDUPONT,1980-01-02\n")
         try dir.write("empty.csv", "")
+        try dir.write("two-names.csv", "rec_id;nom;nom_naissance\nr1;MARTIN;DUPONT\n")
         try dir.write("ok.csv", "rec_id,birth_family_name\nr1,DUPONT\n")
         try dir.write("bad-model.json", "{\"formatVersion\": 1")
         let result = try CLI.run(arguments, in: dir.url)

@@ -91,6 +91,72 @@ struct BatchTests {
         #expect(diagnostics[0].location?.record == 3)
     }
 
+    @Test("French and English headers are recognized whatever their case, accents, spaces and punctuation")
+    func headerSpellings() throws {
+        let text = """
+            Identifiant;Nom de naissance;Nom d'usage;Prénoms;Date de naissance;Sexe;Lieu de naissance;Adresse;CP;Ville;Téléphone;IPP;Statut
+            A1;DUPONT;MARTIN;Marie Anne;15/03/1980;F;75056;12 rue de la Paix;75002;Paris;0612345678;P001;VALI
+            """
+        let (records, diagnostics) = try IdentityCSV.read(text, file: "f.csv")
+        #expect(diagnostics.isEmpty)
+        let record = try #require(records.first)
+        #expect(record.id.rawValue == "A1")
+        #expect(record.birthFamilyName == "DUPONT" && record.usedFamilyName == "MARTIN")
+        #expect(record.birthGivenNames == "Marie Anne" && record.birthDate == "15/03/1980" && record.sex == "F")
+        #expect(record.birthplaceCode == "75056" && record.address == "12 rue de la Paix" && record.postcode == "75002")
+        #expect(record.city == "Paris" && record.phone == "0612345678" && record.localIdentifier?.value == "P001")
+        #expect(record.status == .validated)
+        #expect(IdentityField.headerKey(" Nom d’Usage ") == "nom_d_usage")
+        #expect(IdentityField(header: "DATE-DE-NAISSANCE") == .birthDate)
+    }
+
+    @Test("No alias names two fields")
+    func aliasesAreUnique() {
+        var owner: [String: IdentityField] = [:]
+        for field in IdentityField.allCases {
+            for name in [field.rawValue] + field.aliases {
+                let key = IdentityField.headerKey(name)
+                #expect(owner[key] == nil || owner[key] == field, "\(name) names \(owner[key].map(\.rawValue) ?? "") and \(field.rawValue)")
+                owner[key] = field
+            }
+        }
+    }
+
+    @Test("A column that is no identity field is reported by name, never with its values; --map silences it")
+    func unknownColumnIsReported() throws {
+        let text = "rec_id,birth_family_name,person_id,\nr1,DUPONT,SECRET-42,\n"
+        let (records, diagnostics) = try IdentityCSV.read(text, file: "f.csv")
+        #expect(records.count == 1 && records[0].birthFamilyName == "DUPONT")
+        // The trailing delimiter's empty column holds nothing: not reported.
+        #expect(diagnostics.map(\.code.rawValue) == ["IDENT-CSV-UNKNOWN-COLUMN"])
+        #expect(diagnostics[0].message.contains("'person_id'") && diagnostics[0].path == "#3")
+        #expect(diagnostics.allSatisfy { !$0.description.contains("SECRET") && $0.location?.line == 1 })
+        // --map names the column in any case.
+        let map = try ColumnMap(specifications: ["PERSON_ID=ignore"])
+        #expect(try IdentityCSV.read(text, file: "f.csv", map: map).diagnostics.isEmpty)
+        // A column without a name that holds values is reported too.
+        let unnamed = try IdentityCSV.read("rec_id,birth_family_name,\nr1,DUPONT,\nr2,DURAND,x\n", file: "f.csv").diagnostics
+        #expect(unnamed.map(\.message) == [
+            "column #3 (no name in the header) is not an identity field and is not read; map it with --map COLUMN=FIELD, or --map COLUMN=ignore",
+        ])
+    }
+
+    @Test("Two columns feeding one single-column trait are an error, not joined into one value")
+    func ambiguousColumnsAreRejected() throws {
+        let text = "rec_id;nom_naissance;nom;prenom;prenoms\nr1;DUPONT;MARTIN;Marie;Anne\n"
+        #expect(throws: IdentityCSVError.ambiguousColumns(field: "birth_family_name", columns: ["nom_naissance", "nom"])) {
+            try IdentityCSV.read(text, file: "f.csv")
+        }
+        let map = try ColumnMap(specifications: ["nom=used_family_name"])
+        let record = try #require(try IdentityCSV.read(text, file: "f.csv", map: map).records.first)
+        #expect(record.birthFamilyName == "DUPONT" && record.usedFamilyName == "MARTIN")
+        // Given names may come in several columns: they are joined, in column order.
+        #expect(record.birthGivenNames == "Marie Anne")
+        #expect(throws: IdentityCSVError.ambiguousColumns(field: "birth_date", columns: ["a", "b"])) {
+            try IdentityCSV.read("rec_id,a,b\nr1,1980,1981\n", file: "f.csv", map: ColumnMap(specifications: ["a=birth_date", "b=dob"]))
+        }
+    }
+
     @Test("Clusters and review outputs have the documented headers")
     func outputs() throws {
         let ids = try identities(Self.french)
