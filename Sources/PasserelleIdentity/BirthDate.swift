@@ -29,7 +29,9 @@ public struct BirthDate: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     /// Parses `YYYYMMDD`, `YYYY-MM-DD`, `DD/MM/YYYY`, `D/M/YYYY`, `DD.MM.YYYY`, `YYYY`,
-    /// `YYYYMM`, `YYYY-MM` and `MM/YYYY`; `00` marks an unknown day or month. Returns `nil` when not a date.
+    /// `YYYYMM`, `YYYY-MM` and `MM/YYYY`, and a month in words (`15 mars 1980`, `15-MAR-1980`,
+    /// `mars 1980`), with or without a time after it; `00` marks an unknown day or month. Returns `nil` when not a date (a
+    /// two-digit year, a word that is no month).
     public init?(text: String) {
         // The common case (ASCII digits and separators only) is read byte by byte, with the same
         // result as the character-wise reading.
@@ -39,17 +41,32 @@ public struct BirthDate: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// Year, month and day read character by character (any text).
     static func characterWiseFields(_ text: String) -> (Int?, Int?, Int?) {
-        let trimmed = text.trimmingWhitespace
+        var trimmed = text.trimmingWhitespace
+        // A time after the date (`1980-03-15 00:00:00`, `1991-12-27T10:00`, database and ISO
+        // exports) is dropped: what precedes the separator before its first `:` is read.
+        if let colon = trimmed.firstIndex(of: ":"),
+            let cut = trimmed[..<colon].lastIndex(where: { $0 == " " || $0 == "T" })
+        {
+            trimmed = String(trimmed[..<cut])
+        }
         let separators: Set<Character> = ["/", "-", ".", " "]
         let parts = trimmed.split(whereSeparator: { separators.contains($0) }).map(String.init)
         var (year, month, day): (Int?, Int?, Int?) = (nil, nil, nil)
+        func isNumber(_ part: String) -> Bool { part.allSatisfy { $0.isASCII && $0.isNumber } }
         if parts.count == 3 {
+            // The middle part may be a month name (`15 mars 1980`, `15-MAR-1980`); any other
+            // text makes the value unreadable, never a date with a part silently missing.
+            guard isNumber(parts[0]), isNumber(parts[2]), let middle = isNumber(parts[1]) ? Int(parts[1]) : monthNumber(parts[1])
+            else { return (nil, nil, nil) }
             if parts[0].count == 4 {
-                (year, month, day) = (Int(parts[0]), Int(parts[1]), Int(parts[2]))
+                (year, month, day) = (Int(parts[0]), middle, Int(parts[2]))
             } else if parts[2].count == 4 {
-                (year, month, day) = (Int(parts[2]), Int(parts[1]), Int(parts[0]))
+                (year, month, day) = (Int(parts[2]), middle, Int(parts[0]))
             }
-        } else if parts.count == 2, parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) {
+        } else if parts.count == 2, isNumber(parts[1]), parts[1].count == 4, let named = monthNumber(parts[0]) {
+            // A month and year in words (`mars 1980`): a partial date with its month (R4).
+            (year, month) = (Int(parts[1]), named)
+        } else if parts.count == 2, parts.allSatisfy(isNumber) {
             // A partial date with its month (R4): `YYYY-MM` or `MM/YYYY`.
             if parts[0].count == 4, (1...2).contains(parts[1].count) {
                 (year, month) = (Int(parts[0]), Int(parts[1]))
@@ -68,6 +85,27 @@ public struct BirthDate: Sendable, Hashable, Codable, CustomStringConvertible {
         }
         return (year, month, day)
     }
+
+    /// The month a French or English month name or abbreviation designates (`mars`, `févr`,
+    /// `AOÛT`, `Dec`), case and accents ignored; `nil` for any other text.
+    static func monthNumber(_ name: String) -> Int? {
+        let key = name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).lowercased()
+        return monthNames[key]
+    }
+
+    private static let monthNames: [String: Int] = {
+        let names: [[String]] = [
+            ["janvier", "janv", "jan", "january"], ["fevrier", "fevr", "fev", "february", "feb"],
+            ["mars", "mar", "march"], ["avril", "avr", "april", "apr"], ["mai", "may"], ["juin", "june", "jun"],
+            ["juillet", "juil", "july", "jul"], ["aout", "august", "aug"], ["septembre", "sept", "sep", "september"],
+            ["octobre", "oct", "october"], ["novembre", "nov", "november"], ["decembre", "dec", "december"],
+        ]
+        var table: [String: Int] = [:]
+        for (index, spellings) in names.enumerated() {
+            for spelling in spellings { table[spelling] = index + 1 }
+        }
+        return table
+    }()
 
     /// The date when the year is in range and the month and day are not too large.
     private init?(checkedYear year: Int?, month: Int?, day: Int?) {

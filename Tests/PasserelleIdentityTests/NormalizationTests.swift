@@ -78,6 +78,9 @@ struct NormalizationTests {
         ("19800517", 1980, 5, 17), ("1980-05-17", 1980, 5, 17), ("17/05/1980", 1980, 5, 17), ("7/5/1980", 1980, 5, 7),
         ("00/05/1980", 1980, 5, nil), ("00/00/1980", 1980, nil, nil), ("1980", 1980, nil, nil),
         ("1980-05", 1980, 5, nil), ("05/1980", 1980, 5, nil), ("5/1980", 1980, 5, nil),
+        ("15 mars 1980", 1980, 3, 15), ("15-MAR-1980", 1980, 3, 15), ("1 févr. 1980", 1980, 2, 1), ("3 Août 1980", 1980, 8, 3),
+        ("15 March 1980", 1980, 3, 15), ("décembre 1980", 1980, 12, nil), ("1980-03-15 00:00:00", 1980, 3, 15),
+        ("15/03/1980 10:30", 1980, 3, 15), ("1980-03-15T08:00:00+01:00", 1980, 3, 15),
     ] as [(String, Int, Int?, Int?)])
     func dates(text: String, year: Int, month: Int?, day: Int?) throws {
         let date = try #require(BirthDate(text: text))
@@ -86,7 +89,9 @@ struct NormalizationTests {
         #expect(date.day == day)
     }
 
-    @Test("Unreadable dates are refused", arguments: ["", "abc", "32/13/1980", "1980-13-01", "17/05/80", "1980-13", "05/80"])
+    @Test("Unreadable dates are refused, never read with a part missing", arguments: [
+        "", "abc", "32/13/1980", "1980-13-01", "17/05/80", "1980-13", "05/80", "15 foo 1980", "15 mars 80", "x/03/1980", "15/03/19a0",
+    ])
     func badDates(text: String) {
         #expect(BirthDate(text: text) == nil)
     }
