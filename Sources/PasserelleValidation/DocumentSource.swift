@@ -163,7 +163,7 @@ public enum DocumentSource {
                 let read = try FlatExportReader(profile: profile).read(bytes: [UInt8](bytes), sourceName: sourceName, receivedAt: receivedAt)
                 result.absorb(read, format: format)
             } catch let error as FlatReadError {
-                result.diagnostics.append(Diagnostic(code: error.code, severity: .error, message: error.message, file: sourceName))
+                result.diagnostics.append(error.diagnostic(file: sourceName))
             } catch {
                 result.diagnostics.append(Diagnostic(code: .flatHeader, severity: .error, message: "cannot read the export", file: sourceName))
             }
@@ -206,7 +206,7 @@ public enum DocumentSource {
             }
             result.size = summary.bytes
         } catch let error as FlatReadError {
-            result.diagnostics.append(Diagnostic(code: error.code, severity: .error, message: error.message, file: name))
+            result.diagnostics.append(error.diagnostic(file: name))
         }
         return result
     }

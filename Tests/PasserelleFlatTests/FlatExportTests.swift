@@ -271,6 +271,33 @@ struct FlatExportTests {
         }
     }
 
+    @Test func headerNameDifferingOnlyInCaseIsNamedInTheError() throws {
+        let text = "Nom;NOM_NAISSANCE;PRENOMS;DATE_NAISSANCE;SEXE;NIR;IPP;DATE_CONSULTATION;MOTIF;OBSERVATION\r\n"
+        let error = try #require(throws: FlatReadError.self) {
+            try FlatExportReader(profile: Self.lgcProfile(encoding: .utf8)).read(bytes: Array(text.utf8), sourceName: "h.csv")
+        }
+        #expect(error.code == .flatHeader)
+        #expect(error.message.contains("no column named 'NOM'") && error.message.contains("the file has 'Nom' for 'NOM'"))
+        #expect(error.description.hasPrefix("h.csv:1:1: error: [FLAT-HEADER]"))
+    }
+
+    @Test func mappedColumnNamedTwiceInTheHeaderIsFatal() throws {
+        let header = "NOM;NOM_NAISSANCE;PRENOMS;DATE_NAISSANCE;SEXE;NIR;IPP;DATE_CONSULTATION;MOTIF;OBSERVATION;NOM\r\n"
+        let text = header + "MARTIN;DUPONT;Marie;15/03/1980;F;;P1;01/02/2024;Suivi;RAS;AUTRE\r\n"
+        let error = try #require(throws: FlatReadError.self) {
+            try FlatExportReader(profile: Self.lgcProfile(encoding: .utf8)).read(bytes: Array(text.utf8), sourceName: "h.csv")
+        }
+        #expect(error.message.contains("several columns named 'NOM' (columns 1, 11)"))
+        #expect(error.location?.line == 1 && error.location?.column == header.utf8.count - 4)
+        #expect(error.diagnostic().location == error.location)
+        // By position, the same export reads.
+        var profile = try Self.lgcProfile(encoding: .utf8)
+        let index = try #require(profile.fields.firstIndex { $0.target == .patientUsedFamilyName })
+        profile.fields[index].source = .column(.index(11))
+        let result = try FlatExportReader(profile: profile).read(bytes: Array(text.utf8), sourceName: "h.csv")
+        #expect(result.documents.first?.document.patient?.usedFamilyName == "AUTRE")
+    }
+
     @Test func previewShowsColumnFieldAndValue() throws {
         let preview = try ProfilePreview.make(
             profile: Self.lgcProfile(), contentsOf: FlatFixtures.url("lgc/lgc-cp1252-crlf.csv"), rows: 3)

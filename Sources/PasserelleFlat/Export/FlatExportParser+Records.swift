@@ -3,9 +3,24 @@ import PasserelleModel
 
 extension FlatExportParser {
     /// Resolves mapped columns against the header names (or positions when there is no header).
-    mutating func compile(header: [String]?) throws {
+    /// For header names the profile expects and the file lacks, the file's columns that differ
+    /// only in case, accents or surrounding spaces (`Nom` for `NOM`), as a hint to end a message.
+    static func nearMisses(_ missing: [String], in header: [String]) -> String {
+        func key(_ name: String) -> String {
+            name.trimmingCharacters(in: .whitespaces).folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+                .lowercased()
+        }
+        let hints = missing.compactMap { name in
+            header.first { key($0) == key(name) }.map { "'\($0)' for '\(name)'" }
+        }
+        return hints.isEmpty ? "" : "; the file has \(hints.joined(separator: ", ")): header names must match exactly"
+    }
+
+    /// - Parameter locate: where header column N (0-based) is, for errors naming it.
+    mutating func compile(header: [String]?, locate: ((Int) -> SourceLocation)? = nil) throws {
         var compiled: [CompiledField] = []
         var missing: [String] = []
+        var repeated: [String] = []
         func resolve(_ reference: ColumnReference) -> Int? {
             switch (reference, profile.layout) {
             case (.index(let index), _): return index - 1
@@ -15,6 +30,8 @@ extension FlatExportParser {
                     missing.append(name)
                     return nil
                 }
+                // Two columns of that name: reading either would be a guess.
+                if let header, header[(index + 1)...].contains(name), !repeated.contains(name) { repeated.append(name) }
                 return index
             }
         }
@@ -33,8 +50,19 @@ extension FlatExportParser {
         }
         guard missing.isEmpty else {
             throw FlatReadError(
-                code: .flatHeader, file: sourceName,
-                message: "the header has no column named \(missing.map { "'\($0)'" }.joined(separator: ", ")) (profile \(profile.name))")
+                code: .flatHeader, file: sourceName, location: locate?(0),
+                message: "the header has no column named \(missing.map { "'\($0)'" }.joined(separator: ", ")) (profile \(profile.name))"
+                    + Self.nearMisses(missing, in: header ?? []))
+        }
+        if !repeated.isEmpty, let header {
+            let positions = repeated.map { name in
+                "'\(name)' (columns \(header.indices.filter { header[$0] == name }.map { String($0 + 1) }.joined(separator: ", ")))"
+            }
+            let second = header.indices.filter { header[$0] == repeated[0] }[1]
+            throw FlatReadError(
+                code: .flatHeader, file: sourceName, location: locate?(second),
+                message: "the header has several columns named \(positions.joined(separator: ", ")) (profile \(profile.name)); "
+                    + "map the one to read by its position (\"column\": N)")
         }
         let width: Int
         switch profile.layout {
@@ -112,12 +140,12 @@ extension FlatExportParser {
         for index in 0..<columns.count {
             guard case .text(let name, _) = columns.text(at: index) else {
                 throw FlatReadError(
-                    code: .flatHeader, file: sourceName,
+                    code: .flatHeader, file: sourceName, location: columns.location(ofColumn: index),
                     message: "header column \(index + 1) cannot be decoded as \(decoder.encoding.rawValue)")
             }
             names.append(RowMapper.trimmed(name))
         }
-        try compile(header: names)
+        try compile(header: names) { columns.location(ofColumn: $0) }
     }
 
     /// Rejects rows with extra columns; short rows per the profile's policy.

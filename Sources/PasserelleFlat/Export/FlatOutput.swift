@@ -204,15 +204,27 @@ public struct FlatReadError: Error, Sendable, Hashable, CustomStringConvertible 
     public var code: DiagnosticCode
     /// The source.
     public var file: String
+    /// Where in the source, when the error is about a place in it (a header column).
+    public var location: SourceLocation?
     /// Trait-free explanation (column names and positions only).
     public var message: String
 
     /// Creates an error.
-    public init(code: DiagnosticCode, file: String, message: String) {
+    public init(code: DiagnosticCode, file: String, location: SourceLocation? = nil, message: String) {
         self.code = code
         self.file = file
+        self.location = location
         self.message = message
     }
 
-    public var description: String { "\(file): error: [\(code.rawValue)] \(message)" }
+    /// The error as a diagnostic of `file` (default: the source it names).
+    public func diagnostic(file name: String? = nil) -> Diagnostic {
+        Diagnostic(code: code, severity: .error, message: message, file: name ?? file, location: location)
+    }
+
+    /// `file[:line:column]: error: [code] message`.
+    public var description: String {
+        let place = location.map { ":\($0.line):\($0.column)" } ?? ""
+        return "\(file)\(place): error: [\(code.rawValue)] \(message)"
+    }
 }
