@@ -102,6 +102,25 @@ struct HPRIMSanteTests {
         #expect(result.rejected.first?.diagnostics.map(\.code).contains(.hprimStructure) == true)
     }
 
+    @Test func unknownRecordsAreReportedWithoutTheirText() throws {
+        var lines = try FlatFixtures.bytes("hprim/sante-two-patients.hpr").split(separator: 0x0A, omittingEmptySubsequences: false)
+        lines.insert(ArraySlice(Array("ZZ|1|segment\r".utf8)), at: 5)
+        lines.insert(ArraySlice(Array("DUPONT Marie 12/03/1979\r".utf8)), at: 6)
+        // And free text after the end record.
+        lines.append(ArraySlice(Array("MARTIN Paul 01/02/1960\r".utf8)))
+        let bytes = Array(lines.joined(separator: [0x0A]))
+        let result = try HPRIMSanteReader().read(bytes: bytes, sourceName: "x.hpr")
+        #expect(result.documents.count == 2)
+        let unknown = result.allDiagnostics.filter { $0.code == .hprimUnknownRecord }
+        #expect(unknown.map(\.location?.line) == [6, 7, 20])
+        #expect(unknown.first?.message.contains("record type ZZ") == true)
+        let all = result.allDiagnostics.map(\.description).joined(separator: "\n")
+        for trait in ["DUPONT", "1979", "MARTIN", "1960"] { #expect(!all.contains(trait), "\(all)") }
+        // Nothing is lost: the report keeps the lines it did not read in its original bytes.
+        let original = try #require(result.documents.first?.originalBytes)
+        #expect(String(decoding: original, as: UTF8.self).contains("DUPONT Marie 12/03/1979"))
+    }
+
     @Test func delimitersAreReadFromTheHeader() {
         let delimiters = HPRIMDelimiters(headerLine: "H|~^\\&|X")
         #expect(delimiters?.component == "~")

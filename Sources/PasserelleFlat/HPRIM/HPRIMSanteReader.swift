@@ -72,7 +72,7 @@ struct HPRIMSanteContext {
         var sawEnd = false
         for record in records.dropFirst() {
             if sawEnd {
-                fileDiagnostics.append(diagnostic(.hprimStructure, .warning, "\(record.type) record after the L record", line: record.line))
+                fileDiagnostics.append(diagnostic(.hprimStructure, .warning, "\(record.label) after the L record", line: record.line))
             }
             switch record.type {
             case "P": blocks.append([record])
@@ -86,7 +86,7 @@ struct HPRIMSanteContext {
             case "H":
                 fileDiagnostics.append(diagnostic(.hprimStructure, .warning, "second H record; its fields are not read", line: record.line))
             default:
-                fileDiagnostics.append(diagnostic(.hprimUnknownRecord, .warning, "record type \(record.type) is not read (kept in the original bytes)", line: record.line))
+                fileDiagnostics.append(diagnostic(.hprimUnknownRecord, .warning, "\(record.label) is not read (kept in the original bytes)", line: record.line))
                 if !blocks.isEmpty { blocks[blocks.count - 1].append(record) }
             }
         }

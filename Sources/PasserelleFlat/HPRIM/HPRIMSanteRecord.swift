@@ -41,6 +41,13 @@ struct HPRIMRecord: Sendable {
     /// Logical record number in the file (the H record is 1).
     var ordinal: Int
 
+    /// The record for a message: `record type OBX`, or, for a line whose start is no record type
+    /// (free text, which may hold identity traits), a description that quotes none of it.
+    var label: String {
+        let looksLikeType = (1...3).contains(type.count) && type.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+        return looksLikeType ? "record type \(type)" : "a line that is no HPRIM record (no record type before '|')"
+    }
+
     /// Field `number` in HPRIM numbering (the type is field 1); empty when absent.
     func field(_ number: Int) -> String {
         number - 1 < fields.count && number >= 1 ? fields[number - 1] : ""
