@@ -11,9 +11,9 @@ struct AuditCommand: AsyncParsableCommand {
         commandName: "audit",
         abstract: "List audit-log entries (reads and changes), newest first.",
         discussion: """
-            Here --actor filters the entries; the person reading the log is --reader (default: the OS user).
-            --target takes TYPE:ID (patient:P1, document:3, review:R1, identity:I2, quarantine:4) or an id
-            with its prefix (P1, R1, I2). --since takes a date (2026-11-23), a date-time (2026-11-23T10:00:00Z)
+            Here --actor filters the entries; the person reading the log is --reader (default: the OS user). \
+            --target takes TYPE:ID (patient:P1, document:3, review:R1, identity:I2, quarantine:4) or an id \
+            with its prefix (P1, R1, I2). --since takes a date (2026-11-23), a date-time (2026-11-23T10:00:00Z) \
             or a duration back from now (30m, 12h, 7d).
 
             Examples:

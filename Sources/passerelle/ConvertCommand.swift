@@ -11,14 +11,14 @@ struct ConvertCommand: AsyncParsableCommand {
         commandName: "convert",
         abstract: "Convert documents to FHIR R4 bundles, CDA or NDJSON files, one per document, with a manifest.",
         discussion: """
-            Reads and validates like `ingest` (same inputs, --profile, --rules, --schema) but stores nothing.
-            There is no canonical patient without a store: FHIR bundles carry the document's own patient
-            (identifiers and traits) and no gateway id; --to cda writes CDA inputs unchanged (the normalized
+            Reads and validates like `ingest` (same inputs, --profile, --rules, --schema) but stores nothing. \
+            There is no canonical patient without a store: FHIR bundles carry the document's own patient \
+            (identifiers and traits) and no gateway id; --to cda writes CDA inputs unchanged (the normalized \
             CDA with a canonical id is produced from the store); flat and HPRIM inputs cannot become CDA.
 
-            Output names come from the document id (root^extension, other characters as _), else
-            sha256-<hex>. manifest.json lists SUCCESS (source, output, SHA-256s) and FAILURE (source,
-            reasons, SHA-256). Resumable: manifest.ndjson journals every result as it happens; a rerun
+            Output names come from the document id (root^extension, other characters as _), else \
+            sha256-<hex>. manifest.json lists SUCCESS (source, output, SHA-256s) and FAILURE (source, \
+            reasons, SHA-256). Resumable: manifest.ndjson journals every result as it happens; a rerun \
             skips sources already listed with the same SHA-256. Outputs are written atomically.
 
             Exit status: 0 when every document was converted, 1 when any failed, 2 for usage or I/O errors.

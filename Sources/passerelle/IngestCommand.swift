@@ -65,19 +65,19 @@ struct IngestCommand: AsyncParsableCommand {
         commandName: "ingest",
         abstract: "Read documents into the record store: parse, validate, resolve the patient, store (or quarantine).",
         discussion: """
-            Inputs: files, directories (recursively: .xml, .hpr, .hprim, .zip; plus .csv, .tsv, .txt, .dat with
-            --profile), .zip archives (read entry by entry in memory, never unpacked), - for standard input.
-            Each document is stored atomically with its patient resolved (documents written together may
-            share a commit; one that fails is rolled back alone). The same document
-            (same id, same bytes) is a duplicate and changes nothing; the same id with other bytes is a
-            conflict and is refused. Documents that fail reading or validation go to quarantine
+            Inputs: files, directories (recursively: .xml, .hpr, .hprim, .zip; plus .csv, .tsv, .txt, .dat with \
+            --profile), .zip archives (read entry by entry in memory, never unpacked), - for standard input. \
+            Each document is stored atomically with its patient resolved (documents written together may \
+            share a commit; one that fails is rolled back alone). The same document \
+            (same id, same bytes) is a duplicate and changes nothing; the same id with other bytes is a \
+            conflict and is refused. Documents that fail reading or validation go to quarantine \
             (see `passerelle quarantine`).
 
-            Resumable: every source is journaled with its SHA-256 in the same transaction as the document;
-            rerunning an interrupted command skips what was done. A finished command run again starts
+            Resumable: every source is journaled with its SHA-256 in the same transaction as the document; \
+            rerunning an interrupted command skips what was done. A finished command run again starts \
             a new run (everything already stored is then a duplicate).
 
-            Exit status: 0 when every document was stored (or was a duplicate / new version), 1 when any
+            Exit status: 0 when every document was stored (or was a duplicate / new version), 1 when any \
             document was quarantined, in conflict or unreadable, 2 for usage, store or I/O errors.
 
             Examples:

@@ -10,11 +10,11 @@ struct InspectCommand: AsyncParsableCommand {
         commandName: "inspect",
         abstract: "Print the common document model of a document (CDA, HPRIM, or a flat export with --profile) as JSON.",
         discussion: """
-            The format is recognised by content: CDA and HPRIM Net print one JSON object; HPRIM Santé
-            (one document per patient) and flat exports read through --profile (one document per row or
+            The format is recognised by content: CDA and HPRIM Net print one JSON object; HPRIM Santé \
+            (one document per patient) and flat exports read through --profile (one document per row or \
             group) print a JSON array, streamed. Diagnostics go to standard error.
 
-            Exit status: 0 when every document was read, 1 when the input (or one of its rows or
+            Exit status: 0 when every document was read, 1 when the input (or one of its rows or \
             records) could not be read as a document, 2 for usage or I/O errors.
 
             Examples:

@@ -160,7 +160,7 @@ struct QuarantineCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Re-run the pipeline on a quarantined input's original bytes (e.g. after fixing a profile).",
             discussion: """
-                On success the item becomes `retried`, linked to the stored document; on failure it stays open
+                On success the item becomes `retried`, linked to the stored document; on failure it stays open \
                 and the new diagnostics are printed (no new quarantine item is created).
 
                 Examples:

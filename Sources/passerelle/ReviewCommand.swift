@@ -12,7 +12,7 @@ struct ReviewCommand: AsyncParsableCommand {
         commandName: "review",
         abstract: "List, show, accept and reject identity review items.",
         discussion: """
-            Accepting links the identity under review to the candidate patient (the two patients are merged);
+            Accepting links the identity under review to the candidate patient (the two patients are merged); \
             rejecting records that they are different persons (they will not be linked again).
 
             Examples:

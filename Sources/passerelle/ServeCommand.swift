@@ -10,9 +10,9 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the HTTP gateway: authenticated /v1 API, /health, /ready, /metrics.",
         discussion: """
-            Settings come from the YAML file given with --config, then PASSERELLE_* environment variables
-            (e.g. PASSERELLE_PORT, PASSERELLE_STORE, PASSERELLE_MAX_BODY_BYTES), then these options.
-            Create tokens first with `passerelle tokens create`. SIGTERM stops accepting requests, finishes
+            Settings come from the YAML file given with --config, then PASSERELLE_* environment variables \
+            (e.g. PASSERELLE_PORT, PASSERELLE_STORE, PASSERELLE_MAX_BODY_BYTES), then these options. \
+            Create tokens first with `passerelle tokens create`. SIGTERM stops accepting requests, finishes \
             in-flight requests and accepted asynchronous jobs, then exits.
 
             Examples:

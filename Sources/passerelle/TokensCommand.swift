@@ -9,8 +9,8 @@ struct TokensCommand: AsyncParsableCommand {
         commandName: "tokens",
         abstract: "Create, list and revoke the API tokens of `passerelle serve`.",
         discussion: """
-            Scopes: ingest (post and validate documents), read (patients, documents, review queue, quarantine),
-            review (merge, unmerge, review decisions, quarantine retry; includes read), admin (everything).
+            Scopes: ingest (post and validate documents), read (patients, documents, review queue, quarantine), \
+            review (merge, unmerge, review decisions, quarantine retry; includes read), admin (everything). \
             Only the SHA-256 of a secret is stored: the secret is printed once, at creation.
 
             Examples:

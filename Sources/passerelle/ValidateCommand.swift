@@ -15,8 +15,8 @@ struct ValidateCommand: AsyncParsableCommand {
         commandName: "validate",
         abstract: "Check documents: well-formedness and safety limits, XSD, CI-SIS header rules; flat files too.",
         discussion: """
-            CDA, HPRIM Santé and HPRIM Net are recognised by content. A CSV or fixed-width export needs
-            --profile; without it the file fails with INPUT-FORMAT-UNKNOWN. A flat file holding several
+            CDA, HPRIM Santé and HPRIM Net are recognised by content. A CSV or fixed-width export needs \
+            --profile; without it the file fails with INPUT-FORMAT-UNKNOWN. A flat file holding several \
             documents gets one report per document, named by its rows or records.
 
             Exit status: 0 when every document passes, 1 when any document has an error, 2 for usage or I/O errors.
