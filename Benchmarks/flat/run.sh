@@ -12,6 +12,10 @@
 #   FLAT_BENCH_PANDAS_MAX_MB  skip pandas above this size (default 200; pandas holds the file in memory)
 #   FLAT_BENCH_JOBS  space-separated `--jobs` values for passerelle, each measured as its own tool
 #                    (default "1 2": one thread, then two threads mapping rows)
+#   FLAT_BENCH_FLOOR 1: also measure each `--jobs` with Benchmarks/flat/floor.profile.json
+#                    ("passerelle-floor-jobsN": only the IPP and the date mapped; every row still
+#                    scanned, checked, hashed and built into a document), the cost of reading
+#                    before the mapping of the other eight columns
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -22,6 +26,7 @@ copies="${FLAT_BENCH_COPIES:-2 22}"
 pandas_max_mb="${FLAT_BENCH_PANDAS_MAX_MB:-200}"
 jobs_list="${FLAT_BENCH_JOBS:-1 2}"
 profile="$root/Fixtures/profiles/lgc-semicolon-cp1252.json"
+floor="${FLAT_BENCH_FLOOR:-0}"
 
 PY=$(bash "$shared/bench/setup.sh" | tail -n 1)
 home="${PASSERELLE_BENCH_HOME:-$HOME/.cache/passerelle-bench}"
@@ -65,6 +70,10 @@ for file in "${files[@]}"; do
   for i in $(seq "$repeat"); do
     for jobs in $jobs_list; do
       run_timed "passerelle-jobs$jobs" "$file" "$bin" profile read --jobs "$jobs" --profile "$profile" "$file" --max-diagnostics 0 >> "$results"
+      if [ "$floor" = 1 ]; then
+        run_timed "passerelle-floor-jobs$jobs" "$file" "$bin" profile read --jobs "$jobs" --profile "$here/floor.profile.json" "$file" \
+          --max-diagnostics 0 >> "$results"
+      fi
     done
     run_timed python "$file" "$PY" "$shared/bench/flat/python_csv_read.py" "$file" --no-pandas >> "$results"
     if [ "$size_mb" -le "$pandas_max_mb" ]; then
