@@ -161,6 +161,20 @@ struct MatchCommandTests {
         #expect(listed.stderr.contains("export.csv:1:1: warning: [IDENT-CSV-UNKNOWN-COLUMN] column 'N° dossier'"), "\(listed.stderr)")
     }
 
+    @Test("A spreadsheet's UTF-16 text export (byte-order mark, tabs) is read like UTF-8")
+    func utf16Export() throws {
+        let dir = try TemporaryDirectory()
+        let text = "rec_id\tnom_naissance\tprenoms\tdate_naissance\tsexe\tlieu_naissance\ttelephone\r\n"
+            + "a\tLEFÈVRE\tChloé\t02/09/1991\tF\t69123\t0611223344\r\n"
+            + "b\tLefèvre\tCHLOÉ\t1991-09-02\tF\t69123\t06 11 22 33 44\r\n"
+        var bytes: [UInt8] = [0xFF, 0xFE]
+        for unit in text.utf16 { bytes += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+        try Data(bytes).write(to: dir.url.appendingPathComponent("export.txt"))
+        let result = try CLI.run(["match", "export.txt", "--output", "links.csv"], in: dir.url)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try pairs(dir.url.appendingPathComponent("links.csv")) == [["a", "b"]])
+    }
+
     @Test("--list-diagnostics names file, line, code and message of each input problem")
     func listDiagnostics() throws {
         let dir = try TemporaryDirectory()
