@@ -116,7 +116,11 @@ public enum DocumentSource {
     public static func detect(_ bytes: Data, hasProfile: Bool) -> DetectedFormat {
         var index = bytes.startIndex
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index += 3 }
-        if bytes.starts(with: [0xFE, 0xFF]) || bytes.starts(with: [0xFF, 0xFE]) { return .cda }
+        if bytes.starts(with: [0xFE, 0xFF]) || bytes.starts(with: [0xFF, 0xFE]) {
+            // UTF-16: XML when its first character after spaces is '<'; other text is a flat
+            // export with a profile (whose reader says it cannot read UTF-16), else unknown.
+            return isUTF16Markup(bytes) ? .cda : hasProfile ? .flatExport : .unknown
+        }
         while index < bytes.endIndex, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
         guard index < bytes.endIndex else { return .unknown }
         if bytes[index] == UInt8(ascii: "<") { return .cda }
@@ -125,6 +129,21 @@ public enum DocumentSource {
         case .hprimNet?: return .hprimNet
         default: return hasProfile ? .flatExport : .unknown
         }
+    }
+
+    /// Whether UTF-16 `bytes` (after their byte-order mark) start with `<`, spaces aside.
+    static func isUTF16Markup(_ bytes: Data) -> Bool {
+        let bigEndian = bytes.starts(with: [0xFE, 0xFF])
+        var index = bytes.startIndex + 2
+        while index + 1 < bytes.endIndex {
+            let unit = bigEndian
+                ? UInt16(bytes[index]) << 8 | UInt16(bytes[index + 1])
+                : UInt16(bytes[index + 1]) << 8 | UInt16(bytes[index])
+            if unit == 0x3C { return true }
+            guard [0x20, 0x09, 0x0A, 0x0D].contains(unit) else { return false }
+            index += 2
+        }
+        return false
     }
 
     /// Reads one input into documents.
@@ -168,7 +187,8 @@ public enum DocumentSource {
                 result.diagnostics.append(Diagnostic(code: .flatHeader, severity: .error, message: "cannot read the export", file: sourceName))
             }
         case .unknown:
-            result.diagnostics.append(unknownFormat(sourceName: sourceName, empty: bytes.isEmpty))
+            let utf16 = bytes.starts(with: [0xFE, 0xFF]) || bytes.starts(with: [0xFF, 0xFE])
+            result.diagnostics.append(unknownFormat(sourceName: sourceName, empty: bytes.isEmpty, isUTF16Text: utf16))
         }
         if result.sha256 == nil { result.sha256 = sha256 ?? hexSHA256(bytes) }
         return result
@@ -216,12 +236,13 @@ public enum DocumentSource {
         Hex.lowercase(SHA256.hash(data: bytes))
     }
 
-    static func unknownFormat(sourceName: String, empty: Bool) -> Diagnostic {
+    static func unknownFormat(sourceName: String, empty: Bool, isUTF16Text: Bool = false) -> Diagnostic {
         Diagnostic(
             code: empty ? .inputEmpty : .inputFormatUnknown, severity: .error,
             message: empty
                 ? "the input is empty"
-                : "not recognised as CDA, HPRIM Santé or HPRIM Net; a CSV or fixed-width export needs a profile (--profile FILE)",
+                : "not recognised as CDA, HPRIM Santé or HPRIM Net; a CSV or fixed-width export needs a profile (--profile FILE)"
+                    + (isUTF16Text ? " and a UTF-8 or single-byte encoding (this file is UTF-16)" : ""),
             file: sourceName, location: SourceLocation(line: 1, column: 1))
     }
 

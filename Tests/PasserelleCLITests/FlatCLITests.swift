@@ -90,6 +90,31 @@ struct FlatCLITests {
         #expect(inspect.stderr.contains("export.csv:1:1: error: [INPUT-FORMAT-UNKNOWN]"))
     }
 
+    /// `text` in UTF-16LE with its byte-order mark.
+    static func utf16(_ text: String) -> Data {
+        var bytes: [UInt8] = [0xFF, 0xFE]
+        for unit in text.utf16 { bytes += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+        return Data(bytes)
+    }
+
+    @Test("a UTF-16 export is refused whole with FLAT-ENCODING at 1:1, not read as XML; UTF-16 XML is still CDA")
+    func utf16Inputs() throws {
+        let dir = try TemporaryDirectory()
+        let csv = try Data(contentsOf: TestPaths.fixture("lgc/lgc-cp1252-crlf.csv"))
+        let text = try #require(String(data: csv, encoding: .windowsCP1252))
+        try dir.write("export.csv", Self.utf16(text))
+        let result = try CLI.run(["validate", "--profile", Self.profile, "export.csv"], in: dir.url)
+        #expect(result.status == 1)
+        #expect(result.stdoutText.contains("export.csv:1:1: error: [FLAT-ENCODING] the file starts with a UTF-16 byte-order mark"))
+        #expect(!result.stdoutText.contains("XML-"))
+        let unprofiled = try CLI.run(["validate", "export.csv"], in: dir.url)
+        #expect(unprofiled.stdoutText.contains("[INPUT-FORMAT-UNKNOWN]") && unprofiled.stdoutText.contains("this file is UTF-16"))
+        // UTF-16 XML keeps going to the CDA reader, spaces before the root included.
+        try dir.write("doc.xml", Self.utf16("  \n<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n<notCDA/>"))
+        let xml = try CLI.run(["validate", "--profile", Self.profile, "doc.xml"], in: dir.url)
+        #expect(xml.stdoutText.contains("doc.xml") && !xml.stdoutText.contains("FLAT-"), "\(xml.stdoutText)")
+    }
+
     @Test("with --profile, bad rows are reported with row:column and line, and the good rows still pass")
     func csvWithProfile() throws {
         let dir = try Self.scratch(["export.csv": "lgc/lgc-cp1252-crlf.csv"])

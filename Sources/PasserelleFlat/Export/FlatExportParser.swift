@@ -165,6 +165,14 @@ public struct FlatExportParser: Sendable {
     /// Chooses the encoding from the first bytes and skips a BOM.
     private mutating func start(atEnd: Bool, _ emit: (FlatOutput) throws -> Void) throws -> Int {
         started = true
+        // Two bytes per character: every byte would be read wrong (a NUL between letters), so
+        // the file is refused whole rather than row by row.
+        if buffer.starts(with: [0xFF, 0xFE]) || buffer.starts(with: [0xFE, 0xFF]) {
+            throw FlatReadError(
+                code: .flatEncoding, file: sourceName, location: SourceLocation(line: 1, column: 1, record: 1),
+                message: "the file starts with a UTF-16 byte-order mark; exports are read in UTF-8, Windows-1252, "
+                    + "ISO-8859-1 or ISO-8859-15: convert it (e.g. iconv -f UTF-16 -t UTF-8) and declare that encoding")
+        }
         let choice = buffer.withUnsafeBufferPointer { bytes in
             EncodingDetector.choose(
                 declared: profile.encoding, prefix: UnsafeBufferPointer(rebasing: bytes.prefix(Self.encodingWindow)),
