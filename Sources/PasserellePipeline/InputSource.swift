@@ -114,30 +114,50 @@ public struct InputSource: Sendable {
     }
 
     /// The number of inputs to expect (files, plus the entries of each archive), for progress.
-    public func estimatedCount() -> Int {
-        func archiveCount(_ url: URL) -> Int {
-            guard let archive = try? Archive(url: url, accessMode: .read, pathEncoding: nil) else { return 1 }
-            return archive.reduce(0) { $0 + (self.accepts(entry: $1) ? 1 : 0) }
-        }
-        return inputs.reduce(0) { count, input in
-            switch input {
-            case .archive(let url, _): return count + archiveCount(url)
-            case .directory(let url, let name):
-                var walker = DirectoryWalker(root: url, name: name, extensions: extensions)
-                var found = 0
-                while let item = walker.next() {
-                    if case .archive(let url, _) = item { found += archiveCount(url) } else { found += 1 }
+    public func estimatedCount() -> Int { survey().count }
+
+    /// Walks the directories and archive listings without reading a document: the number of
+    /// inputs to expect (for progress), and the files left out because of their extension, so
+    /// that a command can say so instead of skipping them silently.
+    public func survey() -> InputSurvey {
+        var survey = InputSurvey()
+        func listArchive(_ url: URL) {
+            guard let archive = try? Archive(url: url, accessMode: .read, pathEncoding: nil) else {
+                survey.count += 1
+                return
+            }
+            for entry in archive {
+                if accepts(entry: entry) {
+                    survey.count += 1
+                } else if entry.type == .file, !Self.isSystemJunk(entry.path) {
+                    survey.skip(extension: (entry.path as NSString).pathExtension)
                 }
-                return count + found
-            case .file, .standardInput: return count + 1
             }
         }
+        for input in inputs {
+            switch input {
+            case .archive(let url, _): listArchive(url)
+            case .directory(let url, let name):
+                var walker = DirectoryWalker(root: url, name: name, extensions: extensions)
+                while let item = walker.next() {
+                    if case .archive(let url, _) = item { listArchive(url) } else { survey.count += 1 }
+                }
+                for (ext, count) in walker.skipped { survey.skipped[ext, default: 0] += count }
+            case .file, .standardInput: survey.count += 1
+            }
+        }
+        return survey
+    }
+
+    /// Archive members that are file-system metadata, not inputs (`__MACOSX/`, dot files).
+    static func isSystemJunk(_ path: String) -> Bool {
+        path.hasPrefix("__MACOSX/") || (path as NSString).lastPathComponent.hasPrefix(".")
     }
 
     func accepts(entry: Entry) -> Bool {
         guard entry.type == .file else { return false }
         let path = entry.path
-        if path.hasPrefix("__MACOSX/") || (path as NSString).lastPathComponent.hasPrefix(".") { return false }
+        if Self.isSystemJunk(path) { return false }
         let ext = (path as NSString).pathExtension.lowercased()
         return ext == "zip" || extensions.contains(ext)
     }
@@ -341,6 +361,9 @@ struct DirectoryWalker {
     }
 
     let extensions: Set<String>
+    /// Regular files left out so far because of their extension, by extension (lower case,
+    /// `""` for none).
+    private(set) var skipped: [String: Int] = [:]
     private var stack: [Frame] = []
     private var pendingRoot: (url: URL, name: String)?
 
@@ -398,10 +421,14 @@ struct DirectoryWalker {
                 entries.append(name + "/")
             case S_IFREG, S_IFLNK:
                 let ext = (name as NSString).pathExtension.lowercased()
-                guard ext == "zip" || extensions.contains(ext) else { continue }
                 // A symbolic link counts when it leads to a regular file.
                 if info.st_mode & S_IFMT == S_IFLNK {
                     guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { continue }
+                }
+                guard ext == "zip" || extensions.contains(ext) else {
+                    // Dot files (.DS_Store, .gitkeep) are file-system furniture, not inputs left out.
+                    if !name.hasPrefix(".") { skipped[ext, default: 0] += 1 }
+                    continue
                 }
                 entries.append(name)
             default:
@@ -411,5 +438,33 @@ struct DirectoryWalker {
         entries.sort()
         stack.append(Frame(url: url, prefix: prefix, entries: entries))
         return nil
+    }
+}
+
+/// What a walk of the inputs found before reading them (see ``InputSource/survey()``).
+public struct InputSurvey: Sendable, Hashable {
+    /// Inputs to read: files, archive entries, standard input.
+    public var count = 0
+    /// Files in the directories and archives left out because of their extension, by extension
+    /// (lower case, `""` for none).
+    public var skipped: [String: Int] = [:]
+
+    /// Creates a survey.
+    public init(count: Int = 0, skipped: [String: Int] = [:]) {
+        self.count = count
+        self.skipped = skipped
+    }
+
+    mutating func skip(extension name: String) { skipped[name.lowercased(), default: 0] += 1 }
+
+    /// One line for standard error when files were left out (`nil` when none): how many, by
+    /// extension, and `hint`: how to read one anyway.
+    public func skippedNote(verb: String, hint: String = "name a file on the command line to read it whatever its name") -> String? {
+        let total = skipped.values.reduce(0, +)
+        guard total > 0 else { return nil }
+        let kinds = skipped.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            .map { "\($0.key.isEmpty ? "no extension" : "." + $0.key) ×\($0.value)" }
+        return "\(verb): \(total) file\(total == 1 ? "" : "s") in the directories and archives not read, by extension "
+            + "(\(kinds.joined(separator: ", "))); \(hint)"
     }
 }

@@ -55,7 +55,9 @@ struct ConvertCommand: AsyncParsableCommand {
         let summary: PipelineSummary
         do {
             let sink = try ConvertSink(directory: URL(fileURLWithPath: out), format: to)
-            let reporter = IngestProgress(verb: "convert", total: paths.contains("-") ? nil : inputs.estimatedCount())
+            let survey = inputs.survey()
+            if let note = survey.skippedNote(verb: "convert", hint: hintForSkippedFiles) { printError(note) }
+            let reporter = IngestProgress(verb: "convert", total: paths.contains("-") ? nil : survey.count)
             summary = try await IngestPipeline(configuration: configuration, sink: sink).run(inputs) { results, bytes in
                 reporter.record(results, bytes: bytes)
             }

@@ -125,7 +125,9 @@ struct IngestCommand: AsyncParsableCommand {
             run = try await StoreSink.openRun(store: recordStore, base: runBase())
             let sink = StoreSink(store: recordStore, actor: actor, run: run)
             try await sink.prepareRun()
-            let reporter = IngestProgress(verb: "ingest", total: paths.contains("-") ? nil : inputs.estimatedCount())
+            let survey = inputs.survey()
+            if let note = survey.skippedNote(verb: "ingest", hint: hintForSkippedFiles) { printError(note) }
+            let reporter = IngestProgress(verb: "ingest", total: paths.contains("-") ? nil : survey.count)
             let crashAfter = FaultInjection.killAfterDocuments
             summary = try await IngestPipeline(configuration: configuration, sink: sink).run(inputs) { results, bytes in
                 reporter.record(results, bytes: bytes)

@@ -1,4 +1,5 @@
 import Foundation
+import PasserellePipeline
 
 /// One input to process: a file, or standard input.
 struct InputItem: Sendable {
@@ -15,13 +16,15 @@ struct InputItem: Sendable {
 }
 
 /// Expands command-line paths: files as given, directories recursively (files with one of
-/// `extensions`, sorted), `-` for standard input. Missing paths are reported, not skipped silently.
+/// `extensions`, sorted), `-` for standard input. Missing paths are reported, not skipped
+/// silently, and so are the files a directory holds with other extensions (`skipped`).
 struct InputCollector {
     let extensions: Set<String>
 
-    func collect(_ paths: [String]) -> (items: [InputItem], problems: [String]) {
+    func collect(_ paths: [String]) -> (items: [InputItem], problems: [String], skipped: InputSurvey) {
         var items: [InputItem] = []
         var problems: [String] = []
+        var skipped = InputSurvey()
         let fileManager = FileManager.default
         for path in paths {
             if path == "-" {
@@ -43,14 +46,24 @@ struct InputCollector {
                 continue
             }
             var found: [InputItem] = []
-            for case let url as URL in enumerator where extensions.contains(url.pathExtension.lowercased()) {
+            for case let url as URL in enumerator {
                 guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
+                let ext = url.pathExtension.lowercased()
+                guard extensions.contains(ext) else {
+                    // Dot files (.DS_Store, .gitkeep) are file-system furniture, not inputs left out.
+                    if !url.lastPathComponent.hasPrefix(".") { skipped.skipped[ext, default: 0] += 1 }
+                    continue
+                }
                 let relative = String(url.path.dropFirst(root.path.count)).drop { $0 == "/" }
                 let name = path.hasSuffix("/") ? path + relative : path + "/" + relative
                 found.append(InputItem(name: name, url: url))
             }
             items += found.sorted { $0.name < $1.name }
         }
-        return (items, problems)
+        skipped.count = items.count
+        return (items, problems, skipped)
     }
 }
+
+/// How to read a file that `ingest` or `convert` left out of a directory or an archive.
+let hintForSkippedFiles = "a file named on the command line is read whatever its extension"

@@ -65,6 +65,8 @@ struct ValidateCommand: AsyncParsableCommand {
         let exportProfile = try loadExportProfile(profile)
         let collected = InputCollector(extensions: searchedExtensions).collect(paths)
         collected.problems.forEach(printError)
+        let hint = "name a file on the command line, or its extension with --extension, to read it"
+        if let note = collected.skipped.skippedNote(verb: "validate", hint: hint) { printError(note) }
         var schemaSet: XMLSchemaSet?
         if let schema {
             do {

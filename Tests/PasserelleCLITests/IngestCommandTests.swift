@@ -61,8 +61,10 @@ struct IngestCommandTests {
         let directory = try TemporaryDirectory()
         let location = backend.freshLocation()
         for index in 1...4 { try directory.write("in/d\(index).xml", IngestSamples.document("d\(index)", patient: index)) }
+        try directory.write("in/scan.pdf", "%PDF-1.4 not an input")
         let first = try CLI.run(["ingest", "in", "--store", location, "--format", "json", "--rules", "none"], in: directory.url)
         #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stderr.contains("ingest: 1 file in the directories and archives not read, by extension (.pdf ×1)"), "\(first.stderr)")
         let summary = try IngestSamples.json(first)
         #expect(summary["stored"] as? Int == 4)
         #expect((summary["patients"] as? [String: Any])?["created"] as? Int == 4)

@@ -15,6 +15,11 @@ struct ValidateCommandTests {
         let result = try CLI.run(["validate", "--rules", "none", "in"], in: dir.url)
         #expect(result.status == 0, "\(result.stdoutText)\(result.stderr)")
         #expect(result.stdoutText.hasSuffix("2 documents checked: 2 passed, 0 failed (0 errors, 0 warnings)\n"))
+        // The file left out is said on standard error, with how to read it.
+        #expect(result.stderr.contains("validate: 1 file in the directories and archives not read, by extension (.txt ×1)"), "\(result.stderr)")
+        let widened = try CLI.run(["validate", "--rules", "none", "--extension", "txt", "--extension", "xml", "in"], in: dir.url)
+        #expect(widened.status == 1 && widened.stdoutText.contains("ignored.txt:1:1: error: [INPUT-FORMAT-UNKNOWN]"))
+        #expect(!widened.stderr.contains("not read, by extension"))
     }
 
     @Test("exit 1 when a document fails, and the other documents are still reported")

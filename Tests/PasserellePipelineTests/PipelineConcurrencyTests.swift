@@ -166,5 +166,10 @@ struct PipelineConcurrencyTests {
         #expect(names == expected)
         #expect(expected == expected.sorted(), "the order of a sort of the full paths")
         #expect(source.estimatedCount() == expected.count)
+        // notes.txt is left out by its extension and counted; links to folders and dangling
+        // links are no files, dot files no inputs.
+        try scratch.write("in/.DS_Store", Data())
+        #expect(source.survey().skipped == ["txt": 1])
+        #expect(source.survey().skippedNote(verb: "ingest", hint: "hint") == "ingest: 1 file in the directories and archives not read, by extension (.txt ×1); hint")
     }
 }
