@@ -69,10 +69,16 @@ struct ProfileLoaderTests {
         (#"{"name":"t","format":{"delimiter":";"},"fields":[]}"#, "$.fields"),
         (#"{"name":"t","format":{"delimiter":";","header":"yes"},"fields":[{"target":"patient.sex","column":1}]}"#, "$.format.header"),
         (#"{"name":"t","format":{"delimiter":";"},"fields":[{"target":"patient.sex","column":1}],"grouping":{"by":"key"}}"#, "$.grouping.columns"),
+        (#"{"name":"t","format":{"type":"delimited"},"fields":[{"target":"patient.sex","column":1}]}"#, "$.format.delimiter"),
+        (#"{"name":"t","format":{"delimiter":";"},"fields":[{"target":"patient.sex","column":1},{"target":"patient.sex","column":2}]}"#, "$.fields[1].target"),
+        (#"{"name":"t","format":{"type":"fixed-width","columns":[{"name":"A","start":1,"length":2}]},"fields":[{"target":"patient.sex","column":"B"}]}"#, "$.fields[0].column"),
+        (#"{"name":"t","format":{"type":"fixed-width","columns":[{"name":"A","start":1,"length":2}]},"fields":[{"target":"patient.sex","column":3}]}"#, "$.fields[0].column"),
     ] as [(String, String)])
     func mistakesNameTheField(text: String, path: String) {
         let found = issues(text)
         #expect(found.map(\.path).contains(path), "\(found)")
+        // Every issue has a place in the file, the checks made across sections included.
+        #expect(found.allSatisfy { $0.line != nil && $0.column != nil }, "\(found)")
     }
 
     @Test func errorDescriptionNamesFileLineAndPath() {

@@ -16,6 +16,8 @@ extension ProfileReader {
 
     private mutating func field(_ node: ProfileNode, _ path: String) -> FieldMapping? {
         guard let keys = object(node, path, allowed: Self.fieldKeys) else { return nil }
+        mappingNodes[path] = node
+        for key in ["target", "column", "formats", "oid"] { mappingNodes["\(path).\(key)"] = keys[key] }
         guard keys["target"] != nil else {
             fail("\(path).target", node, "missing (e.g. patient.birthFamilyName)")
             return nil
@@ -82,16 +84,16 @@ extension ProfileReader {
         var seen: [FieldTarget: String] = [:]
         for mapping in profile.fields {
             if mapping.target.kind != .perRow, let first = seen[mapping.target] {
-                fail("\(mapping.path).target", nil, "\(mapping.target.rawValue) is already mapped by \(first)")
+                fail("\(mapping.path).target", node(at: "\(mapping.path).target"), "\(mapping.target.rawValue) is already mapped by \(first)")
             }
             seen[mapping.target] = seen[mapping.target] ?? mapping.path
             if case .column(let reference) = mapping.source { checkColumn(reference, in: profile, path: "\(mapping.path).column") }
             if mapping.target.kind == .date, mapping.dateFormats.isEmpty, profile.dateFormats.isEmpty {
-                fail("\(mapping.path).formats", nil, "no date format: set $.dates.formats or this field's formats")
+                fail("\(mapping.path).formats", node(at: "\(mapping.path).formats"), "no date format: set $.dates.formats or this field's formats")
             }
             let needsOID = mapping.target == .patientLocalID || mapping.target == .documentID
             if needsOID, mapping.oid == nil, profile.facilityOID == nil {
-                fail("\(mapping.path).oid", nil, "no authority OID: set this field's oid or $.facility.oid")
+                fail("\(mapping.path).oid", node(at: "\(mapping.path).oid"), "no authority OID: set this field's oid or $.facility.oid")
             }
         }
         if case .key(let columns, _) = profile.grouping {
@@ -104,14 +106,25 @@ extension ProfileReader {
         }
     }
 
+    /// The node at `path` in a field mapping, else the nearest enclosing one recorded.
+    func node(at path: String) -> ProfileNode? {
+        var current = Substring(path)
+        while !current.isEmpty {
+            if let node = mappingNodes[String(current)] { return node }
+            guard let dot = current.lastIndex(of: ".") else { break }
+            current = current[..<dot]
+        }
+        return nil
+    }
+
     private mutating func checkColumn(_ reference: ColumnReference, in profile: ExportProfile, path: String) {
         switch (profile.layout, reference) {
         case (.fixedWidth(let columns), .name(let name)):
-            if !columns.contains(where: { $0.name == name }) { fail(path, nil, "no fixed-width column named '\(name)'") }
+            if !columns.contains(where: { $0.name == name }) { fail(path, node(at: path), "no fixed-width column named '\(name)'") }
         case (.fixedWidth(let columns), .index(let index)):
-            if index > columns.count { fail(path, nil, "position \(index) but the layout has \(columns.count) columns") }
+            if index > columns.count { fail(path, node(at: path), "position \(index) but the layout has \(columns.count) columns") }
         case (.delimited, .name):
-            if !profile.hasHeader { fail(path, nil, "columns are referenced by name but $.format.header is false") }
+            if !profile.hasHeader { fail(path, node(at: path), "columns are referenced by name but $.format.header is false") }
         case (.delimited, .index):
             break
         }

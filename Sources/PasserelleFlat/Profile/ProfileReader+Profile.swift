@@ -55,7 +55,7 @@ extension ProfileReader {
         switch type {
         case "delimited":
             if format["columns"] != nil { fail("$.format.columns", format["columns"], "only for fixed-width layouts") }
-            return .delimited(delimited(format))
+            return .delimited(delimited(format, node))
         case "fixed-width":
             for key in ["delimiter", "quote", "escape"] where format[key] != nil {
                 fail("$.format.\(key)", format[key], "not used by fixed-width layouts")
@@ -71,7 +71,7 @@ extension ProfileReader {
         }
     }
 
-    private mutating func delimited(_ format: [String: ProfileNode]) -> DelimitedLayout {
+    private mutating func delimited(_ format: [String: ProfileNode], _ formatNode: ProfileNode) -> DelimitedLayout {
         var layout = DelimitedLayout(delimiter: UInt8(ascii: ";"))
         if let text = string(format["delimiter"], "$.format.delimiter") {
             switch text {
@@ -80,7 +80,7 @@ extension ProfileReader {
             default: fail("$.format.delimiter", format["delimiter"], "unsupported delimiter (allowed: ';', ',', '|', tab)")
             }
         } else if format["delimiter"] == nil {
-            fail("$.format.delimiter", nil, "missing (';', ',', '|' or tab)")
+            fail("$.format.delimiter", formatNode, "missing (';', ',', '|' or tab)")
         }
         if let quoteNode = format["quote"] {
             if quoteNode.isNull {

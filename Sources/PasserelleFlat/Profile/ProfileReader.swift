@@ -1,6 +1,9 @@
 /// Walks a `ProfileNode` tree, collecting every mistake with its JSON path.
 struct ProfileReader {
     private(set) var issues: [ProfileIssue] = []
+    /// Each field mapping's node by JSON path (`$.fields[3]`, `$.fields[3].column`...), for the
+    /// checks made once the whole profile is read, which then still name a line and column.
+    var mappingNodes: [String: ProfileNode] = [:]
 
     mutating func fail(_ path: String, _ node: ProfileNode?, _ message: String) {
         issues.append(ProfileIssue(path: path, message: message, line: node?.line, column: node?.column))
