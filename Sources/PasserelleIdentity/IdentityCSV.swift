@@ -6,6 +6,51 @@ internal import Foundation
 /// RFC 4180 quoting; the delimiter (`,`, `;` or tab) is taken from the header line; a UTF-8 BOM
 /// is skipped. Problems become diagnostics with `row:column`; values never appear in messages.
 public enum IdentityCSV {
+    /// The text of an identity file's bytes, and what was said about its encoding. UTF-16 when
+    /// it starts with a byte-order mark (a spreadsheet's "Unicode text"); otherwise UTF-8, line
+    /// by line: a line that is not valid UTF-8 is read as Windows-1252, never altered silently —
+    /// one note when no line holds UTF-8 beyond ASCII (a Windows-1252 file), a warning per line
+    /// when the file mixes the two (exports of two systems joined). `nil` when a line is neither.
+    public static func decode(_ bytes: [UInt8], file: String) -> (text: String, diagnostics: [Diagnostic])? {
+        let data = Data(bytes)
+        if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) {
+            return String(data: data, encoding: .utf16).map { ($0, []) }
+        }
+        if let text = String(data: data, encoding: .utf8) { return (text, []) }
+        var text = ""
+        var fallbackLines: [Int] = []
+        var utf8BeyondASCII = false
+        var line = 1
+        var start = data.startIndex
+        while start < data.endIndex {
+            let end = data[start...].firstIndex(of: 0x0A).map { $0 + 1 } ?? data.endIndex
+            let slice = data[start..<end]
+            if let piece = String(data: slice, encoding: .utf8) {
+                if !utf8BeyondASCII, slice.contains(where: { $0 >= 0x80 }) { utf8BeyondASCII = true }
+                text += piece
+            } else {
+                guard let piece = String(data: slice, encoding: .windowsCP1252) else { return nil }
+                text += piece
+                fallbackLines.append(line)
+            }
+            line += 1
+            start = end
+        }
+        guard utf8BeyondASCII else {
+            let note = Diagnostic(
+                code: "IDENT-CSV-ENCODING", severity: .note, message: "the file is not UTF-8: read as Windows-1252",
+                file: file, location: SourceLocation(line: fallbackLines.first ?? 1, column: 1))
+            return (text, [note])
+        }
+        let warnings = fallbackLines.map { number in
+            Diagnostic(
+                code: "IDENT-CSV-MIXED-ENCODING", severity: .warning,
+                message: "this line is not UTF-8 while others are: read as Windows-1252 (a file joined from two exports?)",
+                file: file, location: SourceLocation(line: number, column: 1))
+        }
+        return (text, warnings)
+    }
+
     /// The records and diagnostics of `text`.
     /// - Parameters:
     ///   - text: the file content.

@@ -136,13 +136,7 @@ struct MatchCommand: AsyncParsableCommand {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw MatchFailure(file: path, code: "MATCH-UNREADABLE", message: "cannot read the file")
         }
-        // A UTF-16 byte-order mark (spreadsheets' "Unicode text" export) names its encoding; any
-        // other file is UTF-8, else Windows-1252.
-        let utf16 = data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF])
-        guard let text = utf16
-            ? String(data: data, encoding: .utf16)
-            : String(data: data, encoding: .utf8) ?? String(data: data, encoding: .windowsCP1252)
-        else {
+        guard let (text, decoding) = IdentityCSV.decode([UInt8](data), file: path) else {
             throw MatchFailure(file: path, code: "MATCH-UNDECODABLE", message: "the file is neither UTF-8, UTF-16 with a byte-order mark nor Windows-1252 text")
         }
         let table: (records: [IdentityRecord], locations: [SourceLocation], diagnostics: [Diagnostic])
@@ -150,7 +144,7 @@ struct MatchCommand: AsyncParsableCommand {
             throw MatchFailure(file: path, line: 1, code: error.code, message: error.description)
         }
         let identities = ComparableIdentity.normalize(table.records)
-        var all = table.diagnostics
+        var all = decoding + table.diagnostics
         for (identity, location) in zip(identities, table.locations) {
             all += identity.diagnostics.map { diagnostic in
                 var located = diagnostic.inFile(path)

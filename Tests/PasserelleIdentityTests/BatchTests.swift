@@ -110,6 +110,29 @@ struct BatchTests {
         #expect(IdentityField(header: "DATE-DE-NAISSANCE") == .birthDate)
     }
 
+    @Test("Encodings: UTF-8 as is; a Windows-1252 file said once; a mixed file line by line, each fallback line said; UTF-16 by its mark")
+    func fileEncodings() throws {
+        let header = Array("rec_id,birth_family_name,given_names\n".utf8)
+        let utf8Row = Array("r1,LEFÈVRE,Chloé\n".utf8)
+        let cp1252Row: [UInt8] = Array("r2,LEF".utf8) + [0xC8] + Array("VRE,Chlo".utf8) + [0xE9, 0x0A]
+        let plain = try #require(IdentityCSV.decode(header + utf8Row, file: "f.csv"))
+        #expect(plain.diagnostics.isEmpty && plain.text.contains("LEFÈVRE,Chloé"))
+        let legacy = try #require(IdentityCSV.decode(header + cp1252Row, file: "f.csv"))
+        #expect(legacy.text.contains("r2,LEFÈVRE,Chloé"))
+        #expect(legacy.diagnostics.map(\.code.rawValue) == ["IDENT-CSV-ENCODING"] && legacy.diagnostics[0].severity == .note)
+        // Joined exports: every name stays right (no "LEFÃˆVRE"), and the lines read as Windows-1252 are named.
+        let mixed = try #require(IdentityCSV.decode(header + utf8Row + cp1252Row + utf8Row, file: "f.csv"))
+        #expect(!mixed.text.contains("Ã"))
+        #expect(mixed.text.components(separatedBy: "LEFÈVRE,Chloé").count == 4)
+        #expect(mixed.diagnostics.map(\.code.rawValue) == ["IDENT-CSV-MIXED-ENCODING"])
+        #expect(mixed.diagnostics.first?.location?.line == 3)
+        #expect(mixed.diagnostics.allSatisfy { !$0.description.contains("LEF") && !$0.description.contains("Chlo") })
+        var utf16: [UInt8] = [0xFF, 0xFE]
+        for unit in "rec_id\tnom\nr1\tLEFÈVRE\n".utf16 { utf16 += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+        let wide = try #require(IdentityCSV.decode(utf16, file: "f.csv"))
+        #expect(wide.text.contains("LEFÈVRE") && wide.diagnostics.isEmpty)
+    }
+
     @Test("No alias names two fields")
     func aliasesAreUnique() {
         var owner: [String: IdentityField] = [:]
