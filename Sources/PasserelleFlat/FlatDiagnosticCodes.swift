@@ -8,6 +8,10 @@ extension DiagnosticCode {
     public static let flatEncodingDetected: DiagnosticCode = "FLAT-ENCODING-DETECTED"
     /// A C1 control character in a Latin-1 source, or a BOM contradicting the declared encoding.
     public static let flatEncodingSuspect: DiagnosticCode = "FLAT-ENCODING-SUSPECT"
+    /// With `auto`, a text file whose lines are partly UTF-8, partly Windows-1252 (files joined
+    /// from two systems): each line is read in its own encoding, and the lines of the rarer one
+    /// are named.
+    public static let flatEncodingMixed: DiagnosticCode = "FLAT-ENCODING-MIXED"
     /// A row with more or fewer columns than the header or profile.
     public static let flatColumnCount: DiagnosticCode = "FLAT-COLUMN-COUNT"
     /// Malformed quoting: text after a closing quote, or a quote never closed.

@@ -121,6 +121,28 @@ struct HPRIMSanteTests {
         #expect(String(decoding: original, as: UTF8.self).contains("DUPONT Marie 12/03/1979"))
     }
 
+    @Test func linesOfTwoEncodingsAreEachReadInTheirOwn() throws {
+        // The Windows-1252 fixture turned into UTF-8, except line 3 (a comment) left in Windows-1252:
+        // two systems' files joined.
+        let legacy = try FlatFixtures.bytes("hprim/sante-two-patients.hpr")
+        let text = try #require(String(bytes: legacy, encoding: .windowsCP1252))
+        var lines = text.components(separatedBy: "\r\n").map { Array($0.utf8) }
+        lines[2] = Array(legacy.split(separator: 0x0A, omittingEmptySubsequences: false)[2].dropLast())
+        let mixed = Array(lines.joined(separator: [0x0D, 0x0A]))
+        #expect(String(bytes: mixed, encoding: .utf8) == nil, "line 3 is not UTF-8")
+        let result = try HPRIMSanteReader().read(bytes: mixed, sourceName: "mixed.hpr")
+        #expect(result.documents.count == 2)
+        let mixedNotes = result.allDiagnostics.filter { $0.code == .flatEncodingMixed }
+        #expect(mixedNotes.map(\.location?.line) == [3, 3])
+        #expect(mixedNotes.first?.message.hasSuffix("1 windows-1252: each line is read in its own encoding") == true)
+        // Every label reads as written, on the UTF-8 lines and on the Windows-1252 one.
+        let json = String(decoding: try JSONEncoder().encode(result.documents.map(\.document)), as: UTF8.self)
+        #expect(json.contains("Glycémie à jeun") && json.contains("Patiente à jeun"))
+        #expect(!json.contains("Ã"))
+        // A file in one encoding has no such warning.
+        #expect(try read("sante-two-patients.hpr").allDiagnostics.allSatisfy { $0.code != .flatEncodingMixed })
+    }
+
     @Test func delimitersAreReadFromTheHeader() {
         let delimiters = HPRIMDelimiters(headerLine: "H|~^\\&|X")
         #expect(delimiters?.component == "~")

@@ -36,6 +36,12 @@ struct TextSource: Sendable {
                            message: "encoding auto: chose \(choice.encoding.rawValue) (\(choice.reason))", file: sourceName))
         }
         let decoder = TextDecoder(choice.encoding)
+        // `auto` chose Windows-1252 because some byte is not UTF-8; lines that are UTF-8 beyond
+        // ASCII are then read as UTF-8 (files joined from two systems), not turned into mojibake.
+        let perLine = choice.detected && choice.encoding == .windows1252
+        let utf8 = TextDecoder(.utf8)
+        var utf8Lines: [Int] = []
+        var legacyLines: [Int] = []
         var index = choice.hasBOM ? 3 : 0
         var number = 1
         bytes.withUnsafeBufferPointer { buffer in
@@ -47,7 +53,16 @@ struct TextSource: Sendable {
                     next += (buffer[next] == 0x0D && next + 1 < buffer.count && buffer[next + 1] == 0x0A) ? 2 : 1
                 }
                 let content = UnsafeBufferPointer(rebasing: buffer[index..<end])
-                let (text, issue) = decoder.decode(content)
+                var lineDecoder = decoder
+                if perLine, !TextDecoder.isASCII(content) {
+                    if UTF8Validator.firstInvalidOffset(content) == nil {
+                        lineDecoder = utf8
+                        utf8Lines.append(number)
+                    } else {
+                        legacyLines.append(number)
+                    }
+                }
+                let (text, issue) = lineDecoder.decode(content)
                 if let issue {
                     let column = decoder.characterCount(UnsafeBufferPointer(rebasing: content[0..<issue.byteOffset])) + 1
                     let undecodable = issue.kind == .undecodable
@@ -62,6 +77,22 @@ struct TextSource: Sendable {
                 lines.append(TextLine(number: number, start: index, end: end, next: next, text: text))
                 number += 1
                 index = next
+            }
+        }
+        if !utf8Lines.isEmpty, !legacyLines.isEmpty {
+            // Both encodings: each line was read in its own; the rarer kind is named line by line.
+            let legacyIsRarer = legacyLines.count <= utf8Lines.count
+            diagnostics.append(
+                Diagnostic(
+                    code: .flatEncodingMixed, severity: .warning,
+                    message: "\(utf8Lines.count) line(s) are UTF-8 and \(legacyLines.count) windows-1252: each line is read in its own encoding",
+                    file: sourceName, location: SourceLocation(line: (legacyIsRarer ? legacyLines : utf8Lines)[0], column: 1)))
+            for line in legacyIsRarer ? legacyLines : utf8Lines {
+                diagnostics.append(
+                    Diagnostic(
+                        code: .flatEncodingMixed, severity: .warning,
+                        message: "this line is read as \(legacyIsRarer ? "windows-1252" : "UTF-8"), unlike most lines of the file",
+                        file: sourceName, location: SourceLocation(line: line, column: 1)))
             }
         }
     }
