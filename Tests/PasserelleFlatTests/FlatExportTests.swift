@@ -161,6 +161,30 @@ struct FlatExportTests {
         }
     }
 
+    @Test func autoEncodingReadsTheUTF8RowsOfAWindows1252FileAsUTF8AndSaysSo() throws {
+        // Two systems' exports joined: a Windows-1252 row first (so `auto` chooses Windows-1252),
+        // then rows in UTF-8. Both kinds of names come out as written, never as mojibake.
+        let profile = try Self.lgcProfile(encoding: .auto)
+        let legacy: [UInt8] = Array("MARTIN;MARTIN;H".utf8) + [0xE9] + Array("l".utf8) + [0xE8]
+            + Array("ne;01/01/1950;F;;P1;05/01/2024;Bilan;R".utf8) + [0xE9] + Array("sultats\r\n".utf8)
+        let modern = Array("LEFÈVRE;LEFÈVRE;Chloé;02/09/1991;F;;P2;05/01/2024;Bilan;Résultats normaux\r\n".utf8)
+        let bytes = Array(ParallelMappingTests.header.utf8) + legacy + modern + modern
+        let result = try FlatFixtures.feed(bytes, profile: profile, cuts: [])
+        #expect(result.summary.encoding?.encoding == .windows1252)
+        #expect(result.rejected.isEmpty)
+        #expect(result.documents.map { $0.document.patient?.birthGivenNames ?? [] } == [["Hélène"], ["Chloé"], ["Chloé"]])
+        #expect(result.documents[1].document.patient?.birthFamilyName == "LEFÈVRE")
+        let mixed = result.documents[1].diagnostics.filter { $0.code == .flatEncodingMixed }
+        // NOM, NOM_NAISSANCE, PRENOMS mapped; OBSERVATION too: each named, the row's values never quoted.
+        #expect(Set(mixed.compactMap(\.path)) == ["NOM", "NOM_NAISSANCE", "PRENOMS", "OBSERVATION"])
+        #expect(mixed.allSatisfy { $0.location?.record == 3 && !$0.message.contains("LEF") && !$0.message.contains("Chlo") })
+        #expect(result.documents[0].diagnostics.allSatisfy { $0.code != .flatEncodingMixed })
+        // A declared encoding stays strict: the same bytes declared Windows-1252 are read as Windows-1252.
+        let declared = try FlatFixtures.feed(bytes, profile: Self.lgcProfile(encoding: .windows1252), cuts: [])
+        #expect(declared.documents[1].document.patient?.birthGivenNames == ["ChloÃ©"])
+        #expect(declared.allDiagnostics.allSatisfy { $0.code != .flatEncodingMixed })
+    }
+
     @Test func undefinedWindows1252ByteRejectsTheRow() throws {
         let result = try FlatFixtures.read("lgc/lgc-cp1252-undefined.csv", profile: Self.lgcProfile())
         #expect(result.documents.isEmpty)

@@ -7,6 +7,9 @@ public struct DecodeIssue: Sendable, Hashable {
         /// A C1 control character (0x80–0x9F in ISO-8859-1/-15): valid but almost always a
         /// Windows-1252 source declared as Latin-1 (the text is kept, with a warning).
         case c1Control
+        /// Bytes that are UTF-8 beyond ASCII in a file `auto` found to be Windows-1252 (files of
+        /// two systems joined): read as UTF-8, with a warning (see `TextDecoder.utf8WhereValid`).
+        case readAsUTF8
     }
 
     /// What went wrong.
@@ -25,9 +28,14 @@ public struct TextDecoder: Sendable {
     public let encoding: TextEncoding
     /// The code page (`nil`: UTF-8).
     let table: SingleByteTable?
+    /// Whether text that is valid UTF-8 beyond ASCII is read as UTF-8 rather than through the
+    /// code page (reported as `.readAsUTF8`): set when `auto` chose Windows-1252 for a file,
+    /// so that the UTF-8 rows of a file joined from two systems do not become mojibake.
+    public let utf8WhereValid: Bool
 
     /// Creates a decoder; `.auto` must be resolved first (see `EncodingDetector`), and is treated as UTF-8.
-    public init(_ encoding: TextEncoding) {
+    public init(_ encoding: TextEncoding, utf8WhereValid: Bool = false) {
+        self.utf8WhereValid = utf8WhereValid && encoding != .utf8 && encoding != .auto
         switch encoding {
         case .utf8, .auto:
             self.encoding = .utf8
@@ -44,14 +52,15 @@ public struct TextDecoder: Sendable {
         }
     }
 
-    private init(encoding: TextEncoding, table: SingleByteTable?) {
+    private init(encoding: TextEncoding, table: SingleByteTable?, utf8WhereValid: Bool) {
         self.encoding = encoding
         self.table = table
+        self.utf8WhereValid = utf8WhereValid
     }
 
     /// A copy for one worker thread, with tables of its own (see `String.withOwnStorage`).
     func forWorker() -> TextDecoder {
-        TextDecoder(encoding: encoding, table: table?.withOwnStorage)
+        TextDecoder(encoding: encoding, table: table?.withOwnStorage, utf8WhereValid: utf8WhereValid)
     }
 
     /// Decodes `bytes`. Returns `nil` text when a byte is undecodable; a `.c1Control` issue
@@ -70,6 +79,9 @@ public struct TextDecoder: Sendable {
                 return (nil, DecodeIssue(kind: .undecodable, byteOffset: prefix + offset, byte: bytes[prefix + offset]))
             }
             return (String(decoding: bytes, as: UTF8.self), nil)
+        }
+        if utf8WhereValid, UTF8Validator.firstInvalidOffset(UnsafeBufferPointer(rebasing: bytes[prefix...])) == nil {
+            return (String(decoding: bytes, as: UTF8.self), DecodeIssue(kind: .readAsUTF8, byteOffset: prefix, byte: bytes[prefix]))
         }
         return table.packed.withUnsafeBufferPointer { packed in
             // Pass 1: exact length, first undecodable byte, first C1 control.
@@ -152,6 +164,10 @@ public struct TextDecoder: Sendable {
             }
         }
         guard let base = bytes.baseAddress else { return nil }
+        if utf8WhereValid, UTF8Validator.firstInvalidOffset(bytes) == nil {
+            let first = Self.asciiRunEnd(base, from: 0, to: bytes.count)
+            return DecodeIssue(kind: .readAsUTF8, byteOffset: first, byte: base[first])
+        }
         var c1: DecodeIssue?
         var offset = 0
         while offset < bytes.count {

@@ -37,11 +37,17 @@ extension FlatExportParser {
             return
         }
         if let issue {
+            let location = SourceLocation(line: line, column: issue.byteOffset + 1, record: record)
             warnings.append(
-                Diagnostic(
-                    code: .flatEncodingSuspect, severity: .warning,
-                    message: "control character 0x\(EncodingDetector.hex(issue.byte)): the source is probably windows-1252, not ISO-8859",
-                    file: sourceName, location: SourceLocation(line: line, column: issue.byteOffset + 1, record: record)))
+                issue.kind == .readAsUTF8
+                    ? Diagnostic(
+                        code: .flatEncodingMixed, severity: .warning,
+                        message: "this line is UTF-8 while the file was detected as windows-1252: read as UTF-8",
+                        file: sourceName, location: location)
+                    : Diagnostic(
+                        code: .flatEncodingSuspect, severity: .warning,
+                        message: "control character 0x\(EncodingDetector.hex(issue.byte)): the source is probably windows-1252, not ISO-8859",
+                        file: sourceName, location: location))
         }
         let scalars = Array(text.unicodeScalars)
         let width = layout.map { $0.start + $0.length - 1 }.max() ?? 0

@@ -179,7 +179,9 @@ public struct FlatExportParser: Sendable {
                 isWholeInput: atEnd && bytes.count <= Self.encodingWindow)
         }
         summary.encoding = choice
-        decoder = TextDecoder(choice.encoding)
+        // `auto` settled on Windows-1252 because some byte is not UTF-8: values that are UTF-8
+        // beyond ASCII are still read as UTF-8, each with a warning (files of two systems joined).
+        decoder = TextDecoder(choice.encoding, utf8WhereValid: choice.detected && choice.encoding == .windows1252)
         if choice.detected {
             try report(
                 Diagnostic(

@@ -279,11 +279,17 @@ struct RowMapper: Sendable {
             file: sourceName, location: location, path: column)
     }
 
+    /// The warning for a value kept despite an encoding issue (see `DecodeIssue.Kind`).
     private func c1Warning(_ issue: DecodeIssue, _ location: SourceLocation, _ column: String) -> Diagnostic {
-        Diagnostic(
-            code: .flatEncodingSuspect, severity: .warning,
-            message: "control character 0x\(EncodingDetector.hex(issue.byte)) in \(column): the source is probably windows-1252, not ISO-8859",
-            file: sourceName, location: location, path: column)
+        issue.kind == .readAsUTF8
+            ? Diagnostic(
+                code: .flatEncodingMixed, severity: .warning,
+                message: "\(column) is UTF-8 while the file was detected as windows-1252: read as UTF-8",
+                file: sourceName, location: location, path: column)
+            : Diagnostic(
+                code: .flatEncodingSuspect, severity: .warning,
+                message: "control character 0x\(EncodingDetector.hex(issue.byte)) in \(column): the source is probably windows-1252, not ISO-8859",
+                file: sourceName, location: location, path: column)
     }
 
     /// A number in the profile's decimal form, rewritten with a point; `nil` when not a number.
