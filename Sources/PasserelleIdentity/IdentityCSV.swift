@@ -133,6 +133,15 @@ public enum IdentityCSV {
         for (index, (name, field)) in zip(names, fields).enumerated() where field == nil && !isUnnamed(name) {
             diagnostics.append(unknownColumn("'\(name)'", index: index, file: file))
         }
+        // A --map naming no column of this header does nothing here: say so (a typo, or a map
+        // meant for the other file of a link).
+        let keys = Set(names.map(IdentityField.headerKey))
+        for column in map.fields.keys.sorted() where !names.contains(column) && !keys.contains(IdentityField.headerKey(column)) {
+            diagnostics.append(Diagnostic(
+                code: "IDENT-MAP-UNUSED", severity: .warning,
+                message: "--map names a column '\(column)' that this file's header does not have",
+                file: file, location: SourceLocation(line: 1, column: 1, record: 1)))
+        }
         return fields
     }
 

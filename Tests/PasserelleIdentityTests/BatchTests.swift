@@ -157,6 +157,10 @@ struct BatchTests {
         // --map names the column in any case.
         let map = try ColumnMap(specifications: ["PERSON_ID=ignore"])
         #expect(try IdentityCSV.read(text, file: "f.csv", map: map).diagnostics.isEmpty)
+        // A map naming no column of the header (a typo) is said, not ignored.
+        let typo = try IdentityCSV.read(text, file: "f.csv", map: ColumnMap(specifications: ["person=ignore"])).diagnostics
+        #expect(typo.map(\.code.rawValue) == ["IDENT-CSV-UNKNOWN-COLUMN", "IDENT-MAP-UNUSED"])
+        #expect(typo.last?.message == "--map names a column 'person' that this file's header does not have")
         // A column without a name that holds values is reported too.
         let unnamed = try IdentityCSV.read("rec_id,birth_family_name,\nr1,DUPONT,\nr2,DURAND,x\n", file: "f.csv").diagnostics
         #expect(unnamed.map(\.message) == [
