@@ -19,11 +19,22 @@ public enum BatchOutput {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// `rec_id,cluster_id` for every record (first input, then second).
-    public static func clustersCSV(_ result: BatchResult, records: [ComparableIdentity]) -> String {
-        var lines = ["rec_id,cluster_id"]
-        for (identity, label) in zip(records, result.clusters) {
-            lines.append(IdentityCSV.quote(identity.record.id.rawValue) + ",C\(label)")
+    /// `rec_id,cluster_id` for every record; when two inputs are linked (`firstInputCount`: the
+    /// number of records of the first), `rec_id,cluster_id,input` with input 1 or 2, first input
+    /// first.
+    public static func clustersCSV(_ result: BatchResult, records: [ComparableIdentity], firstInputCount: Int? = nil) -> String {
+        // Linking two inputs, a third column says which one a record comes from: their record
+        // ids may repeat (two files numbered from 1), and `rec_id` alone would be ambiguous.
+        guard let firstInputCount else {
+            var lines = ["rec_id,cluster_id"]
+            for (identity, label) in zip(records, result.clusters) {
+                lines.append(IdentityCSV.quote(identity.record.id.rawValue) + ",C\(label)")
+            }
+            return lines.joined(separator: "\n") + "\n"
+        }
+        var lines = ["rec_id,cluster_id,input"]
+        for (index, (identity, label)) in zip(records, result.clusters).enumerated() {
+            lines.append(IdentityCSV.quote(identity.record.id.rawValue) + ",C\(label),\(index < firstInputCount ? 1 : 2)")
         }
         return lines.joined(separator: "\n") + "\n"
     }

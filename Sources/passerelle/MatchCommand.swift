@@ -40,7 +40,7 @@ struct MatchCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Linked pairs CSV (rec_id_1,rec_id_2,score,decision,rule,flags).")
     var output: String?
 
-    @Option(help: "Clusters CSV (rec_id,cluster_id).")
+    @Option(help: "Clusters CSV (rec_id,cluster_id; linking two files: rec_id,cluster_id,input with input 1 or 2).")
     var clusters: String?
 
     @Option(help: "Review items CSV (pairs a human must decide, with their explanation).")
@@ -116,10 +116,20 @@ struct MatchCommand: AsyncParsableCommand {
         let result = right.map { batch.link(left, $0, progress: report) } ?? batch.dedupe(left, progress: report)
         progress.finish()
         let targets = right ?? left
+        if let right {
+            let shared = Set(left.map(\.record.id)).intersection(right.map(\.record.id)).count
+            if shared > 0 {
+                Self.stderr("match: \(shared) record id(s) appear in both inputs: in the pairs and review files rec_id_1 is "
+                    + "always from the first input and rec_id_2 from the second; the clusters file says which (column input)\n")
+            }
+        }
         if let output {
             try write(BatchOutput.pairsCSV(result, left: left, right: targets, includeReview: includeReview), to: output)
         }
-        if let clusters { try write(BatchOutput.clustersCSV(result, records: left + (right ?? [])), to: clusters) }
+        if let clusters {
+            let csv = BatchOutput.clustersCSV(result, records: left + (right ?? []), firstInputCount: right == nil ? nil : left.count)
+            try write(csv, to: clusters)
+        }
         if let review { try write(BatchOutput.reviewCSV(result, left: left, right: targets), to: review) }
         let links = result.pairs.filter { $0.explanation.decision == .link }.count
         let reviews = result.pairs.count - links

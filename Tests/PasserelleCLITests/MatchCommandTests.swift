@@ -175,6 +175,26 @@ struct MatchCommandTests {
         #expect(try pairs(dir.url.appendingPathComponent("links.csv")) == [["a", "b"]])
     }
 
+    @Test("Linking two files numbered alike: pairs read first input then second, clusters say which input")
+    func linkWithRepeatedIDs() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("a.csv", "rec_id,birth_family_name,given_names,birth_date,sex,phone\n1,DUPONT,Marie,15/03/1980,F,0612345678\n2,MARTIN,Paul,12/06/1970,M,0600000001\n")
+        try dir.write("b.csv", "rec_id,birth_family_name,given_names,birth_date,sex,phone\n1,MARTIN,Paul,12/06/1970,M,0600000001\n2,DUPONT,Marie,15/03/1980,F,0612345678\n")
+        let result = try CLI.run(["match", "a.csv", "b.csv", "--output", "links.csv", "--clusters", "clusters.csv"], in: dir.url)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("2 record id(s) appear in both inputs"))
+        let links = try rows(dir.url.appendingPathComponent("links.csv")).map { Array($0.prefix(2)) }
+        #expect(Set(links) == [["1", "2"], ["2", "1"]])
+        let text = try String(contentsOf: dir.url.appendingPathComponent("clusters.csv"), encoding: .utf8)
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines.first == "rec_id,cluster_id,input")
+        let cluster = Dictionary(uniqueKeysWithValues: lines.dropFirst().map { line -> (String, String) in
+            let fields = line.split(separator: ",").map(String.init)
+            return (fields[0] + "@" + fields[2], fields[1])
+        })
+        #expect(cluster["1@1"] == cluster["2@2"] && cluster["2@1"] == cluster["1@2"] && cluster["1@1"] != cluster["2@1"])
+    }
+
     @Test("--list-diagnostics names file, line, code and message of each input problem")
     func listDiagnostics() throws {
         let dir = try TemporaryDirectory()
