@@ -114,7 +114,7 @@ struct HPRIMSanteTests {
         let unknown = result.allDiagnostics.filter { $0.code == .hprimUnknownRecord }
         #expect(unknown.map(\.location?.line) == [6, 7, 20])
         #expect(unknown.first?.message.contains("record type ZZ") == true)
-        let all = result.allDiagnostics.map(\.description).joined(separator: "\n")
+        let all = result.allDiagnostics.map { $0.description + ($0.path ?? "") }.joined(separator: "\n")
         for trait in ["DUPONT", "1979", "MARTIN", "1960"] { #expect(!all.contains(trait), "\(all)") }
         // Nothing is lost: the report keeps the lines it did not read in its original bytes.
         let original = try #require(result.documents.first?.originalBytes)
