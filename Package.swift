@@ -147,7 +147,7 @@ let package = Package(
             name: "PasserellePipelineTests",
             dependencies: [
                 "PasserellePipeline", "PasserelleStore", "PasserelleModel", "PasserelleValidation", "PasserelleTestSupport",
-                "PasserelleIdentity",
+                "PasserelleIdentity", "PasserelleFlat",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: strictSettings

@@ -227,6 +227,9 @@ public enum DocumentSource {
             result.size = summary.bytes
         } catch let error as FlatReadError {
             result.diagnostics.append(error.diagnostic(file: name))
+            // Refused before the end: the size is the file's, as when it is read whole.
+            let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
+            result.size = (attributes?[.size] as? NSNumber)?.intValue ?? result.size
         }
         return result
     }
@@ -234,6 +237,15 @@ public enum DocumentSource {
     /// Lower-case hex SHA-256 of an input (also of one that could not be read as a document).
     static func hexSHA256(_ bytes: Data) -> String {
         Hex.lowercase(SHA256.hash(data: bytes))
+    }
+
+    /// Lower-case hex SHA-256 of a file, read in 1 MiB pieces.
+    static func hexSHA256(contentsOf url: URL) throws -> String {
+        let handle = try FileHandle(forReadingFrom: url)
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while let piece = try handle.read(upToCount: 1 << 20), !piece.isEmpty { hasher.update(data: piece) }
+        return Hex.lowercase(hasher.finalize())
     }
 
     static func unknownFormat(sourceName: String, empty: Bool, isUTF16Text: Bool = false) -> Diagnostic {
@@ -314,6 +326,34 @@ extension DocumentReport {
             source: read.sourceName, format: read.document?.provenance?.format ?? read.format.sourceFormat,
             size: read.originalBytes.count, sha256: read.sha256, rules: read.rules, schemaValidated: read.schemaValidated,
             diagnostics: extraDiagnostics + read.diagnostics, seconds: seconds, records: read.records, lines: read.lines)
+    }
+
+    /// Reports for a flat export read from a file as a stream (`DocumentSource.readDocuments(contentsOf:)`):
+    /// each document becomes its report as soon as it is read and is not kept, so that validating
+    /// a large export holds reports, not documents. Same reports as ``reports(for:seconds:)`` on
+    /// the file's bytes. (CDA goes through `DocumentValidator`, which this does not apply.)
+    /// - Throws: what `readDocuments(contentsOf:)` throws (the file cannot be opened).
+    public static func streamedReports(contentsOf url: URL, sourceName: String, profile: ExportProfile?) throws -> [DocumentReport] {
+        let start = ContinuousClock.now
+        var reports: [DocumentReport] = []
+        var result = try DocumentSource.readDocuments(contentsOf: url, sourceName: sourceName, profile: profile) { read in
+            reports.append(DocumentReport(read, seconds: 0))
+        }
+        let elapsed = start.duration(to: .now)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let share = seconds / Double(max(1, reports.count))
+        for index in reports.indices { reports[index].seconds = share }
+        let pending = result.diagnostics
+        if reports.isEmpty || pending.containsErrors {
+            if result.sha256 == nil { result.sha256 = try? DocumentSource.hexSHA256(contentsOf: url) }
+            let whole = DocumentReport(
+                source: result.sourceName, format: result.format.sourceFormat, size: result.size, sha256: result.sha256 ?? "", rules: "none",
+                schemaValidated: false, diagnostics: pending, seconds: reports.isEmpty ? seconds : 0)
+            reports.insert(whole, at: 0)
+        } else if !pending.isEmpty {
+            reports[0].diagnostics = pending + reports[0].diagnostics
+        }
+        return reports
     }
 
     /// Reports for everything read from one input: one per document or rejected part. File-level

@@ -113,6 +113,10 @@ struct ValidateCommand: AsyncParsableCommand {
                 next += 1
                 group.addTask {
                     do {
+                        // A flat export is read as a stream: its documents are not kept, only their reports.
+                        if let url = item.url, let profile, Self.isFlatExport(url) {
+                            return (index, .success(try DocumentReport.streamedReports(contentsOf: url, sourceName: item.name, profile: profile)))
+                        }
                         let bytes = try item.read()
                         return (index, .success(Self.check(bytes, name: item.name, validator: validator, profile: profile)))
                     } catch {
@@ -130,6 +134,14 @@ struct ValidateCommand: AsyncParsableCommand {
             }
         }
         return (reports.compactMap { $0 }.flatMap { $0 }, problems)
+    }
+
+    /// Whether the file at `url` is read through the profile (neither CDA nor HPRIM), from its first MiB.
+    static func isFlatExport(_ url: URL) -> Bool {
+        guard let handle = try? FileHandle(forReadingFrom: url) else { return false }
+        defer { try? handle.close() }
+        let prefix = (try? handle.read(upToCount: 1 << 20)) ?? Data()
+        return !prefix.isEmpty && DocumentSource.detect(prefix, hasProfile: true) == .flatExport
     }
 
     /// Reports on one input: the CDA validator for XML, `DocumentSource` (one report per
