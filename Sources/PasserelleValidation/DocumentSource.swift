@@ -332,16 +332,27 @@ extension DocumentReport {
     /// each document becomes its report as soon as it is read and is not kept, so that validating
     /// a large export holds reports, not documents. Same reports as ``reports(for:seconds:)`` on
     /// the file's bytes. (CDA goes through `DocumentValidator`, which this does not apply.)
+    /// - Parameter keepingSilentPasses: `false` counts the documents that pass without any
+    ///   diagnostic (after the first) instead of keeping their reports: a text report prints
+    ///   nothing for them but their number, so a large export then holds only reports that say
+    ///   something.
     /// - Throws: what `readDocuments(contentsOf:)` throws (the file cannot be opened).
-    public static func streamedReports(contentsOf url: URL, sourceName: String, profile: ExportProfile?) throws -> [DocumentReport] {
+    public static func streamedReports(
+        contentsOf url: URL, sourceName: String, profile: ExportProfile?, keepingSilentPasses: Bool = true
+    ) throws -> StreamedReports {
         let start = ContinuousClock.now
         var reports: [DocumentReport] = []
+        var omitted = 0
         var result = try DocumentSource.readDocuments(contentsOf: url, sourceName: sourceName, profile: profile) { read in
+            if !keepingSilentPasses, !reports.isEmpty, read.diagnostics.isEmpty {
+                omitted += 1
+                return
+            }
             reports.append(DocumentReport(read, seconds: 0))
         }
         let elapsed = start.duration(to: .now)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let share = seconds / Double(max(1, reports.count))
+        let share = seconds / Double(max(1, reports.count + omitted))
         for index in reports.indices { reports[index].seconds = share }
         let pending = result.diagnostics
         if reports.isEmpty || pending.containsErrors {
@@ -353,7 +364,7 @@ extension DocumentReport {
         } else if !pending.isEmpty {
             reports[0].diagnostics = pending + reports[0].diagnostics
         }
-        return reports
+        return StreamedReports(reports: reports, omittedPasses: omitted)
     }
 
     /// Reports for everything read from one input: one per document or rejected part. File-level
@@ -388,5 +399,19 @@ extension DetectedFormat {
         case .flatExport: .flatExport
         case .unknown: nil
         }
+    }
+}
+
+/// The reports of a streamed read (see ``DocumentReport/streamedReports(contentsOf:sourceName:profile:keepingSilentPasses:)``).
+public struct StreamedReports: Sendable {
+    /// The reports kept, in source order.
+    public var reports: [DocumentReport]
+    /// Documents that passed without any diagnostic and whose reports were not kept.
+    public var omittedPasses: Int
+
+    /// Creates a result.
+    public init(reports: [DocumentReport], omittedPasses: Int) {
+        self.reports = reports
+        self.omittedPasses = omittedPasses
     }
 }

@@ -77,9 +77,9 @@ struct ValidateCommand: AsyncParsableCommand {
             }
         }
         let validator = DocumentValidator(schema: schemaSet, rules: rules)
-        let (reports, readProblems) = await validateAll(collected.items, with: validator, profile: exportProfile)
+        let (reports, readProblems, omittedPasses) = await validateAll(collected.items, with: validator, profile: exportProfile)
         readProblems.forEach(printError)
-        let rendered = try format.render(reports, toolVersion: Passerelle.version)
+        let rendered = try format.render(reports, toolVersion: Passerelle.version, omittedPasses: omittedPasses)
         if let output {
             do {
                 try rendered.write(to: URL(fileURLWithPath: output))
@@ -98,13 +98,17 @@ struct ValidateCommand: AsyncParsableCommand {
         if reports.contains(where: { !$0.passed }) { throw ExitCode(ExitStatus.documentsFailed.rawValue) }
     }
 
-    /// Validates inputs with at most `jobs` in flight; reports keep the input order.
+    /// Validates inputs with at most `jobs` in flight; reports keep the input order. The text
+    /// report keeps no report of a flat-export row that passed without any diagnostic, only their
+    /// number (the third value): it would print nothing for them.
     private func validateAll(
         _ items: [InputItem], with validator: DocumentValidator, profile: ExportProfile?
-    ) async -> ([DocumentReport], [String]) {
+    ) async -> ([DocumentReport], [String], Int) {
         var reports = [[DocumentReport]?](repeating: nil, count: items.count)
         var problems: [String] = []
-        await withTaskGroup(of: (Int, Result<[DocumentReport], any Error>).self) { group in
+        var omittedPasses = 0
+        let keepingSilentPasses = format != .text
+        await withTaskGroup(of: (Int, Result<StreamedReports, any Error>).self) { group in
             var next = 0
             func submit() {
                 guard next < items.count else { return }
@@ -115,10 +119,13 @@ struct ValidateCommand: AsyncParsableCommand {
                     do {
                         // A flat export is read as a stream: its documents are not kept, only their reports.
                         if let url = item.url, let profile, Self.isFlatExport(url) {
-                            return (index, .success(try DocumentReport.streamedReports(contentsOf: url, sourceName: item.name, profile: profile)))
+                            let streamed = try DocumentReport.streamedReports(
+                                contentsOf: url, sourceName: item.name, profile: profile, keepingSilentPasses: keepingSilentPasses)
+                            return (index, .success(streamed))
                         }
                         let bytes = try item.read()
-                        return (index, .success(Self.check(bytes, name: item.name, validator: validator, profile: profile)))
+                        let checked = Self.check(bytes, name: item.name, validator: validator, profile: profile)
+                        return (index, .success(StreamedReports(reports: checked, omittedPasses: 0)))
                     } catch {
                         return (index, .failure(error))
                     }
@@ -127,13 +134,15 @@ struct ValidateCommand: AsyncParsableCommand {
             for _ in 0..<min(jobs, items.count) { submit() }
             for await (index, result) in group {
                 switch result {
-                case .success(let itemReports): reports[index] = itemReports
+                case .success(let itemReports):
+                    reports[index] = itemReports.reports
+                    omittedPasses += itemReports.omittedPasses
                 case .failure(let error): problems.append("\(items[index].name): cannot read (\(error.localizedDescription))")
                 }
                 submit()
             }
         }
-        return (reports.compactMap { $0 }.flatMap { $0 }, problems)
+        return (reports.compactMap { $0 }.flatMap { $0 }, problems, omittedPasses)
     }
 
     /// Whether the file at `url` is read through the profile (neither CDA nor HPRIM), from its first MiB.

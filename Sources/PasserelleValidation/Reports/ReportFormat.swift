@@ -11,10 +11,12 @@ public enum ReportFormat: String, Sendable, CaseIterable {
     /// SARIF 2.1.0 (GitHub code scanning).
     case sarif
 
-    /// Renders reports in this format.
-    public func render(_ reports: [DocumentReport], toolVersion: String) throws -> Data {
-        switch self {
-        case .text: Data(TextReport.render(reports).utf8)
+    /// Renders reports in this format. `omittedPasses`: documents that passed without any
+    /// diagnostic and whose reports were not kept (text only: they are counted in its summary).
+    public func render(_ reports: [DocumentReport], toolVersion: String, omittedPasses: Int = 0) throws -> Data {
+        precondition(omittedPasses == 0 || self == .text, "only the text report can count reports it does not have")
+        return switch self {
+        case .text: Data(TextReport.render(reports, omittedPasses: omittedPasses).utf8)
         case .json: try JSONReport.render(reports, toolVersion: toolVersion)
         case .junit: Data(JUnitReport.render(reports).utf8)
         case .sarif: try SARIFReport.render(reports, toolVersion: toolVersion)
@@ -24,7 +26,7 @@ public enum ReportFormat: String, Sendable, CaseIterable {
 
 /// The classic compiler-style text report.
 enum TextReport {
-    static func render(_ reports: [DocumentReport]) -> String {
+    static func render(_ reports: [DocumentReport], omittedPasses: Int = 0) -> String {
         var lines: [String] = []
         for report in reports {
             for diagnostic in report.diagnostics { lines.append(diagnostic.description) }
@@ -32,8 +34,9 @@ enum TextReport {
         let failed = reports.filter { !$0.passed }.count
         let errors = reports.reduce(0) { $0 + $1.count(.error) }
         let warnings = reports.reduce(0) { $0 + $1.count(.warning) }
+        let total = reports.count + omittedPasses
         lines.append(
-            "\(reports.count) document\(reports.count == 1 ? "" : "s") checked: \(reports.count - failed) passed, \(failed) failed "
+            "\(total) document\(total == 1 ? "" : "s") checked: \(total - failed) passed, \(failed) failed "
                 + "(\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s"))")
         return lines.joined(separator: "\n") + "\n"
     }
