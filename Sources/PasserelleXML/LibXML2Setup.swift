@@ -15,6 +15,10 @@ enum LibXML2Setup {
 
     private static let once: Void = {
         xmlInitParser()
+        // The built-in XSD types are initialised on first use without a lock (libxml2 2.9): two
+        // schemas compiled at once on two threads could both build them, and one compile then
+        // failed with a spurious derivation error. They are built here, once, before any thread.
+        xmlSchemaInitTypes()
         defaultLoader = xmlGetExternalEntityLoader()
         xmlSetExternalEntityLoader(refusingLoader)
     }()
