@@ -25,16 +25,10 @@ public enum BatchOutput {
     public static func clustersCSV(_ result: BatchResult, records: [ComparableIdentity], firstInputCount: Int? = nil) -> String {
         // Linking two inputs, a third column says which one a record comes from: their record
         // ids may repeat (two files numbered from 1), and `rec_id` alone would be ambiguous.
-        guard let firstInputCount else {
-            var lines = ["rec_id,cluster_id"]
-            for (identity, label) in zip(records, result.clusters) {
-                lines.append(IdentityCSV.quote(identity.record.id.rawValue) + ",C\(label)")
-            }
-            return lines.joined(separator: "\n") + "\n"
-        }
-        var lines = ["rec_id,cluster_id,input"]
+        var lines = [firstInputCount == nil ? "rec_id,cluster_id" : "rec_id,cluster_id,input"]
         for (index, (identity, label)) in zip(records, result.clusters).enumerated() {
-            lines.append(IdentityCSV.quote(identity.record.id.rawValue) + ",C\(label),\(index < firstInputCount ? 1 : 2)")
+            let input = firstInputCount.map { index < $0 ? ",1" : ",2" } ?? ""
+            lines.append(IdentityCSV.quote(identity.record.id.rawValue) + ",C\(label)" + input)
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -11,25 +11,24 @@ public enum IdentityCSV {
     /// by line: a line that is not valid UTF-8 is read as Windows-1252, never altered silently —
     /// one note when no line holds UTF-8 beyond ASCII (a Windows-1252 file), a warning per line
     /// when the file mixes the two (exports of two systems joined). `nil` when a line is neither.
-    public static func decode(_ bytes: [UInt8], file: String) -> (text: String, diagnostics: [Diagnostic])? {
-        let data = Data(bytes)
-        if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) {
-            return String(data: data, encoding: .utf16).map { ($0, []) }
+    public static func decode(_ bytes: some Collection<UInt8>, file: String) -> (text: String, diagnostics: [Diagnostic])? {
+        if ByteScan.startsWithUTF16ByteOrderMark(bytes) {
+            return String(bytes: bytes, encoding: .utf16).map { ($0, []) }
         }
-        if let text = String(data: data, encoding: .utf8) { return (text, []) }
+        if let text = String(bytes: bytes, encoding: .utf8) { return (text, []) }
         var text = ""
         var fallbackLines: [Int] = []
         var utf8BeyondASCII = false
         var line = 1
-        var start = data.startIndex
-        while start < data.endIndex {
-            let end = data[start...].firstIndex(of: 0x0A).map { $0 + 1 } ?? data.endIndex
-            let slice = data[start..<end]
-            if let piece = String(data: slice, encoding: .utf8) {
+        var start = bytes.startIndex
+        while start < bytes.endIndex {
+            let end = bytes[start...].firstIndex(of: 0x0A).map { bytes.index(after: $0) } ?? bytes.endIndex
+            let slice = bytes[start..<end]
+            if let piece = String(bytes: slice, encoding: .utf8) {
                 if !utf8BeyondASCII, slice.contains(where: { $0 >= 0x80 }) { utf8BeyondASCII = true }
                 text += piece
             } else {
-                guard let piece = String(data: slice, encoding: .windowsCP1252) else { return nil }
+                guard let piece = String(bytes: slice, encoding: .windowsCP1252) else { return nil }
                 text += piece
                 fallbackLines.append(line)
             }

@@ -38,4 +38,10 @@ public enum ByteScan {
         // Zero is below any limit: the two equality bytes add nothing.
         firstIndex(base, from: start, to: end, below: limit, or: 0, 0)
     }
+
+    /// Whether `bytes` start with a UTF-16 byte-order mark (FF FE little-endian, FE FF big-endian):
+    /// text of two bytes per character, which no single-byte or UTF-8 reader may read as its own.
+    public static func startsWithUTF16ByteOrderMark(_ bytes: some Collection<UInt8>) -> Bool {
+        bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF])
+    }
 }

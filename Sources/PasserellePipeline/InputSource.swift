@@ -459,7 +459,7 @@ public struct InputSurvey: Sendable, Hashable {
 
     /// One line for standard error when files were left out (`nil` when none): how many, by
     /// extension, and `hint`: how to read one anyway.
-    public func skippedNote(verb: String, hint: String = "name a file on the command line to read it whatever its name") -> String? {
+    public func skippedNote(verb: String, hint: String = "a file named on the command line is read whatever its extension") -> String? {
         let total = skipped.values.reduce(0, +)
         guard total > 0 else { return nil }
         let kinds = skipped.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }

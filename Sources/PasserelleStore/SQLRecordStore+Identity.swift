@@ -81,8 +81,7 @@ extension SQLRecordStore {
         return try await driver.read { tx in
             if try await tx.row("SELECT 1 FROM identity_records WHERE natural_key = ?", prepared.natural) != nil { return nil }
             let ids = try await self.candidateIdentities(prepared.blockingKeys, in: tx)
-            let index = try await self.loadIndex(ids, in: tx)
-            return PreloadedCandidates(snapshot: snapshot, index: index)
+            return PreloadedCandidates(snapshot: snapshot, index: try await self.loadIndex(ids, in: tx))
         }
     }
 

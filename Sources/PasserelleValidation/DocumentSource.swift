@@ -116,7 +116,7 @@ public enum DocumentSource {
     public static func detect(_ bytes: Data, hasProfile: Bool) -> DetectedFormat {
         var index = bytes.startIndex
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index += 3 }
-        if bytes.starts(with: [0xFE, 0xFF]) || bytes.starts(with: [0xFF, 0xFE]) {
+        if ByteScan.startsWithUTF16ByteOrderMark(bytes) {
             // UTF-16: XML when its first character after spaces is '<'; other text is a flat
             // export with a profile (whose reader says it cannot read UTF-16), else unknown.
             return isUTF16Markup(bytes) ? .cda : hasProfile ? .flatExport : .unknown
@@ -187,8 +187,8 @@ public enum DocumentSource {
                 result.diagnostics.append(Diagnostic(code: .flatHeader, severity: .error, message: "cannot read the export", file: sourceName))
             }
         case .unknown:
-            let utf16 = bytes.starts(with: [0xFE, 0xFF]) || bytes.starts(with: [0xFF, 0xFE])
-            result.diagnostics.append(unknownFormat(sourceName: sourceName, empty: bytes.isEmpty, isUTF16Text: utf16))
+            result.diagnostics.append(
+                unknownFormat(sourceName: sourceName, empty: bytes.isEmpty, isUTF16Text: ByteScan.startsWithUTF16ByteOrderMark(bytes)))
         }
         if result.sha256 == nil { result.sha256 = sha256 ?? hexSHA256(bytes) }
         return result
@@ -203,11 +203,7 @@ public enum DocumentSource {
         receivedAt: Date = Date(), _ emit: (ReadDocument) throws -> Void
     ) throws -> DocumentSourceResult {
         let name = sourceName ?? url.path
-        let handle = try FileHandle(forReadingFrom: url)
-        let prefix = try handle.read(upToCount: 1 << 20) ?? Data()
-        try? handle.close()
-        let format = detect(prefix, hasProfile: profile != nil)
-        guard format == .flatExport, let profile else {
+        guard let profile, try detect(contentsOf: url, hasProfile: true) == .flatExport else {
             var result = readDocuments(
                 bytes: try Data(contentsOf: url, options: .mappedIfSafe), sourceName: name, profile: profile, validator: validator,
                 receivedAt: receivedAt)
@@ -215,12 +211,27 @@ public enum DocumentSource {
             result.documents = []
             return result
         }
-        var result = DocumentSourceResult(sourceName: name, format: format, size: 0, documents: [], diagnostics: [])
+        return try readFlatExport(contentsOf: url, sourceName: name, profile: profile, receivedAt: receivedAt, emit)
+    }
+
+    /// The format of the file at `url`, from its first MiB (see ``detect(_:hasProfile:)``).
+    static func detect(contentsOf url: URL, hasProfile: Bool) throws -> DetectedFormat {
+        let handle = try FileHandle(forReadingFrom: url)
+        defer { try? handle.close() }
+        return detect(try handle.read(upToCount: 1 << 20) ?? Data(), hasProfile: hasProfile)
+    }
+
+    /// Streams a file known to be a flat export through `profile` (see `readDocuments(contentsOf:)`).
+    static func readFlatExport(
+        contentsOf url: URL, sourceName name: String, profile: ExportProfile, receivedAt: Date = Date(),
+        _ emit: (ReadDocument) throws -> Void
+    ) throws -> DocumentSourceResult {
+        var result = DocumentSourceResult(sourceName: name, format: .flatExport, size: 0, documents: [], diagnostics: [])
         do {
             let summary = try FlatExportReader(profile: profile).read(contentsOf: url, sourceName: name, receivedAt: receivedAt) { output in
                 switch output {
-                case .document(let flat): try emit(ReadDocument(flat, sourceName: name, format: format))
-                case .rejected(let rejected): try emit(ReadDocument(rejected, format: format))
+                case .document(let flat): try emit(ReadDocument(flat, sourceName: name, format: .flatExport))
+                case .rejected(let rejected): try emit(ReadDocument(rejected, format: .flatExport))
                 case .diagnostic(let diagnostic): result.diagnostics.append(diagnostic)
                 }
             }
@@ -328,62 +339,64 @@ extension DocumentReport {
             diagnostics: extraDiagnostics + read.diagnostics, seconds: seconds, records: read.records, lines: read.lines)
     }
 
-    /// Reports for a flat export read from a file as a stream (`DocumentSource.readDocuments(contentsOf:)`):
-    /// each document becomes its report as soon as it is read and is not kept, so that validating
-    /// a large export holds reports, not documents. Same reports as ``reports(for:seconds:)`` on
-    /// the file's bytes. (CDA goes through `DocumentValidator`, which this does not apply.)
+    /// Reports for a flat export read from a file as a stream: each document becomes its report
+    /// as soon as it is read and is not kept, so that validating a large export holds reports,
+    /// not documents. Same reports as ``reports(for:seconds:)`` on the file's bytes. `nil` when
+    /// the file is not a flat export (CDA and HPRIM are read whole, CDA through `DocumentValidator`).
     /// - Parameter keepingSilentPasses: `false` counts the documents that pass without any
     ///   diagnostic (after the first) instead of keeping their reports: a text report prints
     ///   nothing for them but their number, so a large export then holds only reports that say
     ///   something.
-    /// - Throws: what `readDocuments(contentsOf:)` throws (the file cannot be opened).
+    /// - Throws: when the file cannot be opened.
     public static func streamedReports(
-        contentsOf url: URL, sourceName: String, profile: ExportProfile?, keepingSilentPasses: Bool = true
-    ) throws -> StreamedReports {
+        contentsOf url: URL, sourceName: String, profile: ExportProfile, keepingSilentPasses: Bool = true
+    ) throws -> StreamedReports? {
+        guard try DocumentSource.detect(contentsOf: url, hasProfile: true) == .flatExport else { return nil }
         let start = ContinuousClock.now
         var reports: [DocumentReport] = []
         var omitted = 0
-        var result = try DocumentSource.readDocuments(contentsOf: url, sourceName: sourceName, profile: profile) { read in
+        var result = try DocumentSource.readFlatExport(contentsOf: url, sourceName: sourceName, profile: profile) { read in
             if !keepingSilentPasses, !reports.isEmpty, read.diagnostics.isEmpty {
                 omitted += 1
                 return
             }
             reports.append(DocumentReport(read, seconds: 0))
         }
+        if reports.isEmpty || result.diagnostics.containsErrors, result.sha256 == nil {
+            result.sha256 = try? DocumentSource.hexSHA256(contentsOf: url)
+        }
         let elapsed = start.duration(to: .now)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let share = seconds / Double(max(1, reports.count + omitted))
+        return StreamedReports(
+            reports: withFileLevel(reports, of: result, seconds: seconds, documents: reports.count + omitted), omittedPasses: omitted)
+    }
+
+    /// Reports for everything read from one input: one per document or rejected part. File-level
+    /// diagnostics go with the first document, or in a report of their own (naming the whole
+    /// file) when they hold an error or when nothing else was read.
+    /// - Parameter seconds: time spent on the input, shared out evenly.
+    public static func reports(for result: DocumentSourceResult, seconds: Double) -> [DocumentReport] {
+        withFileLevel(
+            result.documents.map { DocumentReport($0, seconds: 0) }, of: result, seconds: seconds, documents: result.documents.count)
+    }
+
+    /// `reports` (one per document read, in order) with their share of `seconds` among
+    /// `documents`, and `result`'s file-level diagnostics: on the first report, or in a report of
+    /// the whole file put first when they hold an error or when nothing else was read.
+    private static func withFileLevel(
+        _ reports: [DocumentReport], of result: DocumentSourceResult, seconds: Double, documents: Int
+    ) -> [DocumentReport] {
+        var reports = reports
+        let share = seconds / Double(max(1, documents))
         for index in reports.indices { reports[index].seconds = share }
         let pending = result.diagnostics
         if reports.isEmpty || pending.containsErrors {
-            if result.sha256 == nil { result.sha256 = try? DocumentSource.hexSHA256(contentsOf: url) }
             let whole = DocumentReport(
                 source: result.sourceName, format: result.format.sourceFormat, size: result.size, sha256: result.sha256 ?? "", rules: "none",
                 schemaValidated: false, diagnostics: pending, seconds: reports.isEmpty ? seconds : 0)
             reports.insert(whole, at: 0)
         } else if !pending.isEmpty {
             reports[0].diagnostics = pending + reports[0].diagnostics
-        }
-        return StreamedReports(reports: reports, omittedPasses: omitted)
-    }
-
-    /// Reports for everything read from one input: one per document or rejected part. File-level
-    /// diagnostics go with the first document, or in a report of their own (naming the whole
-    /// file) when they hold an error or when nothing else was read.
-    /// - Parameters:
-    /// - Parameter seconds: time spent on the input, shared out evenly.
-    public static func reports(for result: DocumentSourceResult, seconds: Double) -> [DocumentReport] {
-        let share = seconds / Double(max(1, result.documents.count))
-        var reports: [DocumentReport] = []
-        var pending = result.diagnostics
-        if result.documents.isEmpty || pending.containsErrors {
-            reports.append(DocumentReport(
-                source: result.sourceName, format: result.format.sourceFormat, size: result.size, sha256: result.sha256 ?? "", rules: "none",
-                schemaValidated: false, diagnostics: pending, seconds: result.documents.isEmpty ? seconds : 0))
-            pending = []
-        }
-        for (index, read) in result.documents.enumerated() {
-            reports.append(DocumentReport(read, seconds: share, extraDiagnostics: index == 0 ? pending : []))
         }
         return reports
     }

@@ -56,7 +56,7 @@ struct ConvertCommand: AsyncParsableCommand {
         do {
             let sink = try ConvertSink(directory: URL(fileURLWithPath: out), format: to)
             let survey = inputs.survey()
-            if let note = survey.skippedNote(verb: "convert", hint: hintForSkippedFiles) { printError(note) }
+            if let note = survey.skippedNote(verb: "convert") { printError(note) }
             let reporter = IngestProgress(verb: "convert", total: paths.contains("-") ? nil : survey.count)
             summary = try await IngestPipeline(configuration: configuration, sink: sink).run(inputs) { results, bytes in
                 reporter.record(results, bytes: bytes)

@@ -126,7 +126,7 @@ struct IngestCommand: AsyncParsableCommand {
             let sink = StoreSink(store: recordStore, actor: actor, run: run)
             try await sink.prepareRun()
             let survey = inputs.survey()
-            if let note = survey.skippedNote(verb: "ingest", hint: hintForSkippedFiles) { printError(note) }
+            if let note = survey.skippedNote(verb: "ingest") { printError(note) }
             let reporter = IngestProgress(verb: "ingest", total: paths.contains("-") ? nil : survey.count)
             let crashAfter = FaultInjection.killAfterDocuments
             summary = try await IngestPipeline(configuration: configuration, sink: sink).run(inputs) { results, bytes in

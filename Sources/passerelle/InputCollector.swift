@@ -64,6 +64,3 @@ struct InputCollector {
         return (items, problems, skipped)
     }
 }
-
-/// How to read a file that `ingest` or `convert` left out of a directory or an archive.
-let hintForSkippedFiles = "a file named on the command line is read whatever its extension"

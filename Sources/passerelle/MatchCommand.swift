@@ -146,7 +146,7 @@ struct MatchCommand: AsyncParsableCommand {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw MatchFailure(file: path, code: "MATCH-UNREADABLE", message: "cannot read the file")
         }
-        guard let (text, decoding) = IdentityCSV.decode([UInt8](data), file: path) else {
+        guard let (text, decoding) = IdentityCSV.decode(data, file: path) else {
             throw MatchFailure(file: path, code: "MATCH-UNDECODABLE", message: "the file is neither UTF-8, UTF-16 with a byte-order mark nor Windows-1252 text")
         }
         let table: (records: [IdentityRecord], locations: [SourceLocation], diagnostics: [Diagnostic])

@@ -118,9 +118,9 @@ struct ValidateCommand: AsyncParsableCommand {
                 group.addTask {
                     do {
                         // A flat export is read as a stream: its documents are not kept, only their reports.
-                        if let url = item.url, let profile, Self.isFlatExport(url) {
-                            let streamed = try DocumentReport.streamedReports(
-                                contentsOf: url, sourceName: item.name, profile: profile, keepingSilentPasses: keepingSilentPasses)
+                        if let url = item.url, let profile, let streamed = try DocumentReport.streamedReports(
+                            contentsOf: url, sourceName: item.name, profile: profile, keepingSilentPasses: keepingSilentPasses)
+                        {
                             return (index, .success(streamed))
                         }
                         let bytes = try item.read()
@@ -143,14 +143,6 @@ struct ValidateCommand: AsyncParsableCommand {
             }
         }
         return (reports.compactMap { $0 }.flatMap { $0 }, problems, omittedPasses)
-    }
-
-    /// Whether the file at `url` is read through the profile (neither CDA nor HPRIM), from its first MiB.
-    static func isFlatExport(_ url: URL) -> Bool {
-        guard let handle = try? FileHandle(forReadingFrom: url) else { return false }
-        defer { try? handle.close() }
-        let prefix = (try? handle.read(upToCount: 1 << 20)) ?? Data()
-        return !prefix.isEmpty && DocumentSource.detect(prefix, hasProfile: true) == .flatExport
     }
 
     /// Reports on one input: the CDA validator for XML, `DocumentSource` (one report per

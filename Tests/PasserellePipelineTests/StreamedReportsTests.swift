@@ -30,12 +30,13 @@ struct StreamedReportsTests {
     func sameReports(export: String, profileName: String) throws {
         let profile = try ProfileLoader.load(contentsOf: TestPaths.fixture("profiles/\(profileName)"))
         let url = TestPaths.fixture(export)
-        let streamed = try DocumentReport.streamedReports(contentsOf: url, sourceName: export, profile: profile).reports
+        let streamed = try #require(try DocumentReport.streamedReports(contentsOf: url, sourceName: export, profile: profile)).reports
         #expect(!streamed.isEmpty)
         let whole = try Self.wholeReports(url, name: export, profile: profile)
         #expect(Self.comparable(streamed) == Self.comparable(whole))
         // For a text report: the silent passes after the first are counted, every report that says something is kept.
-        let lean = try DocumentReport.streamedReports(contentsOf: url, sourceName: export, profile: profile, keepingSilentPasses: false)
+        let lean = try #require(
+            try DocumentReport.streamedReports(contentsOf: url, sourceName: export, profile: profile, keepingSilentPasses: false))
         let saying = whole.enumerated().filter { $0.offset == 0 || !$0.element.diagnostics.isEmpty }.map(\.element)
         #expect(Self.comparable(lean.reports) == Self.comparable(saying))
         #expect(lean.reports.count + lean.omittedPasses == whole.count)
@@ -51,11 +52,19 @@ struct StreamedReportsTests {
         var profile = try ProfileLoader.load(contentsOf: TestPaths.fixture("profiles/lgc-semicolon-cp1252.json"))
         profile.fields.append(FieldMapping(target: .authorFamilyName, source: .column(.name("MEDECIN"))))
         let url = TestPaths.fixture("lgc/lgc-cp1252-crlf.csv")
-        let streamed = try DocumentReport.streamedReports(contentsOf: url, sourceName: "export.csv", profile: profile).reports
+        let streamed = try #require(try DocumentReport.streamedReports(contentsOf: url, sourceName: "export.csv", profile: profile)).reports
         #expect(streamed.count == 1 && streamed[0].passed == false)
         #expect(streamed[0].diagnostics.map(\.code) == [.flatHeader])
         let whole = try Self.wholeReports(url, name: "export.csv", profile: profile)
         #expect(Self.comparable(streamed) == Self.comparable(whole), "\(Self.comparable(streamed))\n\(Self.comparable(whole))")
         #expect(streamed[0].sha256.count == 64)
+    }
+
+    @Test("a file that is no flat export (CDA, HPRIM) is not streamed here: nil, the caller reads it whole")
+    func otherFormatsAreNotStreamed() throws {
+        let profile = try ProfileLoader.load(contentsOf: TestPaths.fixture("profiles/lgc-semicolon-cp1252.json"))
+        for fixture in ["hprim/sante-two-patients.hpr", "cda/valid/corsica-born.xml"] {
+            #expect(try DocumentReport.streamedReports(contentsOf: TestPaths.fixture(fixture), sourceName: fixture, profile: profile) == nil)
+        }
     }
 }

@@ -167,7 +167,7 @@ public struct FlatExportParser: Sendable {
         started = true
         // Two bytes per character: every byte would be read wrong (a NUL between letters), so
         // the file is refused whole rather than row by row.
-        if buffer.starts(with: [0xFF, 0xFE]) || buffer.starts(with: [0xFE, 0xFF]) {
+        if ByteScan.startsWithUTF16ByteOrderMark(buffer) {
             throw FlatReadError(
                 code: .flatEncoding, file: sourceName, location: SourceLocation(line: 1, column: 1, record: 1),
                 message: "the file starts with a UTF-16 byte-order mark; exports are read in UTF-8, Windows-1252, "

@@ -35,11 +35,9 @@ struct TextSource: Sendable {
                 Diagnostic(code: .flatEncodingDetected, severity: .note,
                            message: "encoding auto: chose \(choice.encoding.rawValue) (\(choice.reason))", file: sourceName))
         }
-        let decoder = TextDecoder(choice.encoding)
         // `auto` chose Windows-1252 because some byte is not UTF-8; lines that are UTF-8 beyond
         // ASCII are then read as UTF-8 (files joined from two systems), not turned into mojibake.
-        let perLine = choice.detected && choice.encoding == .windows1252
-        let utf8 = TextDecoder(.utf8)
+        let decoder = TextDecoder(choice.encoding, utf8WhereValid: choice.detected && choice.encoding == .windows1252)
         var utf8Lines: [Int] = []
         var legacyLines: [Int] = []
         var index = choice.hasBOM ? 3 : 0
@@ -53,17 +51,13 @@ struct TextSource: Sendable {
                     next += (buffer[next] == 0x0D && next + 1 < buffer.count && buffer[next + 1] == 0x0A) ? 2 : 1
                 }
                 let content = UnsafeBufferPointer(rebasing: buffer[index..<end])
-                var lineDecoder = decoder
-                if perLine, !TextDecoder.isASCII(content) {
-                    if UTF8Validator.firstInvalidOffset(content) == nil {
-                        lineDecoder = utf8
-                        utf8Lines.append(number)
-                    } else {
-                        legacyLines.append(number)
-                    }
+                let (text, issue) = decoder.decode(content)
+                if issue?.kind == .readAsUTF8 {
+                    utf8Lines.append(number)
+                } else if decoder.utf8WhereValid, !TextDecoder.isASCII(content) {
+                    legacyLines.append(number)
                 }
-                let (text, issue) = lineDecoder.decode(content)
-                if let issue {
+                if let issue, issue.kind != .readAsUTF8 {
                     let column = decoder.characterCount(UnsafeBufferPointer(rebasing: content[0..<issue.byteOffset])) + 1
                     let undecodable = issue.kind == .undecodable
                     diagnostics.append(
