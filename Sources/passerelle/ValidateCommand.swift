@@ -87,7 +87,7 @@ struct ValidateCommand: AsyncParsableCommand {
                 printError("\(output): cannot write the report (\(error.localizedDescription))")
                 throw ExitCode(ExitStatus.usageOrIO.rawValue)
             }
-            if format != .text { FileHandle.standardError.write(TextReportSummary.line(reports)) }
+            if format != .text { FileHandle.standardError.write(TextReportSummary.line(reports, omittedPasses: omittedPasses)) }
         } else {
             FileHandle.standardOutput.write(rendered)
         }
@@ -98,16 +98,16 @@ struct ValidateCommand: AsyncParsableCommand {
         if reports.contains(where: { !$0.passed }) { throw ExitCode(ExitStatus.documentsFailed.rawValue) }
     }
 
-    /// Validates inputs with at most `jobs` in flight; reports keep the input order. The text
-    /// report keeps no report of a flat-export row that passed without any diagnostic, only their
-    /// number (the third value): it would print nothing for them.
+    /// Validates inputs with at most `jobs` in flight; reports keep the input order. The text and
+    /// SARIF reports keep no report of a flat-export row that passed without any diagnostic, only
+    /// their number (the third value): they would print nothing for them.
     private func validateAll(
         _ items: [InputItem], with validator: DocumentValidator, profile: ExportProfile?
     ) async -> ([DocumentReport], [String], Int) {
         var reports = [[DocumentReport]?](repeating: nil, count: items.count)
         var problems: [String] = []
         var omittedPasses = 0
-        let keepingSilentPasses = format != .text
+        let keepingSilentPasses = !format.omitsSilentPasses
         await withTaskGroup(of: (Int, Result<StreamedReports, any Error>).self) { group in
             var next = 0
             func submit() {
@@ -179,8 +179,10 @@ func loadExportProfile(_ path: String?) throws -> ExportProfile? {
 
 /// The one-line summary printed on standard error when the report goes to a file.
 enum TextReportSummary {
-    static func line(_ reports: [DocumentReport]) -> Data {
+    /// `omittedPasses`: documents that passed and whose reports were not kept.
+    static func line(_ reports: [DocumentReport], omittedPasses: Int = 0) -> Data {
         let failed = reports.filter { !$0.passed }.count
-        return Data("\(reports.count) documents checked: \(reports.count - failed) passed, \(failed) failed\n".utf8)
+        let total = reports.count + omittedPasses
+        return Data("\(total) documents checked: \(total - failed) passed, \(failed) failed\n".utf8)
     }
 }

@@ -179,6 +179,12 @@ struct FlatCLITests {
         }
         #expect(regions.map { [$0["startLine"] as? Int ?? 0, $0["startColumn"] as? Int ?? 0] } == [[5, 43], [6, 52], [7, 42]])
         #expect(results.map { $0["ruleId"] as? String ?? "" } == ["FLAT-DATE", "FLAT-COLUMN-COUNT", "FLAT-VALUE"])
+        // Written to a file, the same log; the summary on stderr counts every row, those that
+        // passed silently (whose reports SARIF does not need) included.
+        let written = try CLI.run(["validate", "--profile", Self.profile, "--format", "sarif", "--output", "r.sarif", "export.csv"], in: dir.url)
+        #expect(written.status == 1)
+        #expect(try Data(contentsOf: dir.url.appendingPathComponent("r.sarif")) == sarif.stdout)
+        #expect(written.stderr.contains("5 documents checked: 2 passed, 3 failed"), "\(written.stderr)")
 
         let junit = try CLI.run(["validate", "--profile", Self.profile, "--format", "junit", "export.csv"], in: dir.url)
         #expect(junit.status == 1)

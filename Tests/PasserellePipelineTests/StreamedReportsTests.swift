@@ -45,6 +45,9 @@ struct StreamedReportsTests {
             String(decoding: try ReportFormat.text.render(reports, toolVersion: "t", omittedPasses: omitted), as: UTF8.self)
         }
         #expect(try text(lean.reports, lean.omittedPasses) == (try text(whole, 0)))
+        // SARIF lists diagnostics, and a file's artifact from its first report: the same log.
+        #expect(try ReportFormat.sarif.render(lean.reports, toolVersion: "t", omittedPasses: lean.omittedPasses)
+            == (try ReportFormat.sarif.render(whole, toolVersion: "t")))
     }
 
     @Test("a file refused whole (its header lacks a mapped column) gives one report naming the file, with its SHA-256")

@@ -11,10 +11,17 @@ public enum ReportFormat: String, Sendable, CaseIterable {
     /// SARIF 2.1.0 (GitHub code scanning).
     case sarif
 
+    /// Whether this format can be rendered without the reports of documents that passed without
+    /// any diagnostic (after the first of each file): the text report prints nothing for them but
+    /// their number, SARIF lists results, and a file's artifact comes from its first report. JSON
+    /// and JUnit list every document.
+    public var omitsSilentPasses: Bool { self == .text || self == .sarif }
+
     /// Renders reports in this format. `omittedPasses`: documents that passed without any
-    /// diagnostic and whose reports were not kept (text only: they are counted in its summary).
+    /// diagnostic and whose reports were not kept (see ``omitsSilentPasses``; the text report
+    /// counts them in its summary).
     public func render(_ reports: [DocumentReport], toolVersion: String, omittedPasses: Int = 0) throws -> Data {
-        precondition(omittedPasses == 0 || self == .text, "only the text report can count reports it does not have")
+        precondition(omittedPasses == 0 || omitsSilentPasses, "\(rawValue) reports list every document")
         return switch self {
         case .text: Data(TextReport.render(reports, omittedPasses: omittedPasses).utf8)
         case .json: try JSONReport.render(reports, toolVersion: toolVersion)
