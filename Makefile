@@ -36,7 +36,7 @@ test: deps
 	# The store tests also run against a throwaway PostgreSQL server (skipped by name without one).
 	PASSERELLE_CORPUS="$${PASSERELLE_CORPUS:-$(CORPUS)}" ./scripts/with-postgres.sh $(SWIFT) test --skip MemoryTests
 	# Peak-memory tests measure the whole process: they run alone so other suites do not inflate the figure.
-	$(SWIFT) test --filter MemoryTests
+	$(SWIFT) test --filter MemoryTests --no-parallel
 
 bench: deps
 	$(SWIFT) build -c release --product passerelle

@@ -4,7 +4,10 @@
 #
 # Usage: Benchmarks/ingest/run.sh [DOCUMENTS...]      (default: 10000; e.g. "10000 100000")
 # Env:   PASSERELLE_BIN (default: .build/release/passerelle, built when missing), RUNS (default 3),
-#        WORK (default /tmp/passerelle-ingest-bench), POSTGRES=1 to add the PostgreSQL runs.
+#        WORK (default /tmp/passerelle-ingest-bench), POSTGRES=1 to add the PostgreSQL runs,
+#        EXPORTS="FILE..." to also ingest each of these LGC exports on its own (one file, one
+#        document per row: e.g. the 46 MB and 92 MB exports written by Benchmarks/flat/run.sh in
+#        ~/.cache/passerelle-bench/data/flat; above 64 MiB a file is streamed from disk).
 # Prints one line per run and the median per case; results also go to $WORK/results.txt.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -64,4 +67,13 @@ for n in "${SIZES[@]}"; do
     done
     median "ingest-postgres-$n"
   fi
+done
+
+for export in ${EXPORTS:-}; do
+  label="ingest-export-$(basename "$export" .csv)"
+  for run in $(seq "$RUNS"); do
+    rm -f "$WORK"/bench.sqlite*
+    measure "$label" "$BIN" ingest "$export" --store "$WORK/bench.sqlite" --profile "$PROFILE" --jobs 2
+  done
+  median "$label"
 done

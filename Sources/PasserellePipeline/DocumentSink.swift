@@ -8,6 +8,10 @@ public protocol DocumentSink: Sendable {
     /// The outcome recorded for `source` when an earlier, interrupted run of the same command
     /// already handled it with the same bytes (`sha256`); `nil` when it must be processed.
     func previousOutcome(source: String, sha256: String) async throws -> String?
+    /// `previousOutcome` for one part of a multi-document input (`part` is its journal key,
+    /// `source` the whole input's, asked about first): a sink may know that nothing can be
+    /// journaled for the parts of an input it has just seen for the first time.
+    func previousOutcome(part: String, of source: String, sha256: String) async throws -> String?
     /// Takes a document that passed the chosen validation level.
     func accept(_ read: ReadDocument, source: String, receivedAt: Date) async throws -> DocumentResult
     /// Takes a document or input that failed reading or validation (with its exact bytes).
@@ -17,6 +21,13 @@ public protocol DocumentSink: Sendable {
     /// Records that every part of a multi-document input was handled, so that a resumed run
     /// skips the whole input without reading it.
     func sourceComplete(source: String, sha256: String, parts: Int) async throws
+}
+
+extension DocumentSink {
+    /// Looks the part up like any source.
+    public func previousOutcome(part: String, of source: String, sha256: String) async throws -> String? {
+        try await previousOutcome(source: part, sha256: sha256)
+    }
 }
 
 /// A document or whole input refused by reading or validation.

@@ -54,101 +54,287 @@ public struct IngestPipeline<Sink: DocumentSink>: Sendable {
         self.sink = sink
     }
 
-    /// Reads one envelope and hands every document or rejected part to the sink, in source order.
+    /// Reads one envelope and hands every document or rejected part to the sink; returns their
+    /// results in source order.
     public func process(_ envelope: Envelope) async throws -> [DocumentResult] {
-        try await process(envelope, parsing: nil)
+        let collector = ResultCollector()
+        try await process(envelope, parsing: nil, delivery: .collect(collector))
+        return collector.ordered()
     }
 
-    /// `process`, with the parse stage gated by `parsing` (at most `jobs` inputs parsed at once).
-    func process(_ envelope: Envelope, parsing: AsyncSemaphore?) async throws -> [DocumentResult] {
+    /// `process`, with the parse stage gated by `parsing` (at most `jobs` inputs parsed at once);
+    /// results go to `delivery`.
+    func process(_ envelope: Envelope, parsing: AsyncSemaphore?, delivery: Delivery) async throws {
+        let size = envelope.bytes.count
         if let previous = try await sink.previousOutcome(source: envelope.sourceName, sha256: envelope.sha256) {
-            return [DocumentResult(source: envelope.sourceName, name: envelope.sourceName, sha256: envelope.sha256,
-                size: envelope.bytes.count, outcome: .resumed(previous: previous))]
+            delivery.finish([(0, DocumentResult(source: envelope.sourceName, name: envelope.sourceName, sha256: envelope.sha256,
+                size: size, outcome: .resumed(previous: previous)))], bytes: size)
+            return
+        }
+        let whole = WholeInput.envelope(envelope)
+        if let profile = configuration.profile, DocumentSource.detect(envelope.bytes, hasProfile: true) == .flatExport {
+            // A flat export is read row by row on a thread of its own while the sink takes the
+            // documents already read: memory holds a bounded window of them, not the whole file's.
+            try await deliverStreamed(whole, sha256: envelope.sha256, parsing: parsing, delivery: delivery) { name, emit in
+                try DocumentSource.streamFlatExport(
+                    bytes: envelope.bytes, sourceName: name, profile: profile, receivedAt: envelope.receivedAt, jobs: 1, emit)
+            }
+            return
         }
         await parsing?.wait()
         let read = DocumentSource.readDocuments(
             bytes: envelope.bytes, sourceName: envelope.sourceName, profile: configuration.profile,
             validator: configuration.validator, receivedAt: envelope.receivedAt, sha256: envelope.sha256)
         parsing?.signal()
-        guard !read.documents.isEmpty else {
-            let rejection = Rejection(
-                source: envelope.sourceName, name: envelope.sourceName, bytes: envelope.bytes, sha256: envelope.sha256,
-                reason: Rejection.reason(for: read.diagnostics), diagnostics: read.diagnostics, receivedAt: envelope.receivedAt)
-            return [try await sink.reject(rejection)]
-        }
+        let parts = PartChannel<StreamedPart>(capacity: read.diagnostics.count + read.documents.count)
+        try read.diagnostics.forEach { try parts.send(.fileDiagnostic($0)) }
+        try read.documents.forEach { try parts.send(.document($0)) }
+        parts.finish()
         let multiPart = read.documents.count > 1 || read.documents.contains { $0.records != nil }
-        var results: [DocumentResult] = []
-        results.reserveCapacity(read.documents.count)
-        for (index, part) in read.documents.enumerated() {
-            let source = Self.sourceKey(part, multiPart: multiPart)
-            if multiPart, let previous = try await sink.previousOutcome(source: source, sha256: part.sha256) {
-                results.append(DocumentResult(source: source, name: part.name, sha256: part.sha256, size: part.originalBytes.count,
-                    outcome: .resumed(previous: previous)))
-                continue
-            }
-            // File-level errors (a fatal export header...) reject every part; notes go with the first.
-            let fileLevel = index == 0 ? read.diagnostics : read.diagnostics.filter { $0.severity == .error }
-            if part.passed && !fileLevel.containsErrors {
-                var result = try await sink.accept(part, source: source, receivedAt: envelope.receivedAt)
-                result.diagnostics = fileLevel + result.diagnostics
-                results.append(result)
-            } else {
-                let diagnostics = fileLevel + part.diagnostics
-                results.append(try await sink.reject(Rejection(
-                    source: source, name: part.name, bytes: part.originalBytes, sha256: part.sha256,
-                    reason: Rejection.reason(for: diagnostics), diagnostics: diagnostics, receivedAt: envelope.receivedAt)))
+        let delivered = try await deliver(parts, of: whole, multiPart: multiPart, delivery: delivery)
+        try await conclude(whole, sha256: envelope.sha256, delivered: delivered, multiPart: multiPart, delivery: delivery)
+    }
+
+    /// Streams a file too large to hold in memory: a flat export is read from the file row by
+    /// row (hashed first, so that a resumed run can skip it whole); anything else is refused.
+    func process(_ file: LargeFile, parsing: AsyncSemaphore?, delivery: Delivery) async throws {
+        let whole = WholeInput.file(file)
+        guard let profile = configuration.profile,
+            (try? DocumentSource.detect(contentsOf: file.url, hasProfile: true)) == .flatExport
+        else {
+            let reason = "[INPUT-TOO-LARGE] \(file.size) bytes, above the limit of \(file.limit) "
+                + "(only CSV and fixed-width exports read through a profile are streamed)"
+            delivery.finish([(0, try await sink.unreadable(source: file.name, reason: reason))], bytes: 0)
+            return
+        }
+        let sha256: String
+        do {
+            sha256 = try await BackgroundThread.run(name: "passerelle-hash") { try DocumentSource.hexSHA256(contentsOf: file.url) }
+        } catch {
+            delivery.finish([(0, try await sink.unreadable(source: file.name, reason: "[INPUT-IO] cannot read the file (\(error))"))], bytes: 0)
+            return
+        }
+        if let previous = try await sink.previousOutcome(source: file.name, sha256: sha256) {
+            delivery.finish([(0, DocumentResult(source: file.name, name: file.name, sha256: sha256, size: file.size,
+                outcome: .resumed(previous: previous)))], bytes: file.size)
+            return
+        }
+        try await deliverStreamed(whole, sha256: sha256, parsing: parsing, delivery: delivery) { name, emit in
+            try DocumentSource.streamFlatExport(
+                contentsOf: file.url, sourceName: name, profile: profile, receivedAt: file.modified, jobs: 1, emit)
+        }
+    }
+
+    /// Runs `produce` on a thread of its own (holding a parse permit while it reads) and hands
+    /// what it reads to the sink as it comes; waits for the reader to stop in every case.
+    private func deliverStreamed(
+        _ whole: WholeInput, sha256: String, parsing: AsyncSemaphore?, delivery: Delivery,
+        produce: @escaping @Sendable (String, (StreamedPart) throws -> Void) throws -> Int
+    ) async throws {
+        let parts = PartChannel<StreamedPart>(capacity: Self.streamWindow)
+        await parsing?.wait()
+        let name = whole.name
+        async let production: Void = BackgroundThread.run(name: "passerelle-read") {
+            do {
+                _ = try produce(name) { try parts.send($0) }
+                parts.finish()
+            } catch {
+                parts.finish(throwing: error)
             }
         }
-        if multiPart {
-            try await sink.sourceComplete(source: envelope.sourceName, sha256: envelope.sha256, parts: results.count)
+        let delivered: Delivered
+        do {
+            delivered = try await deliver(parts, of: whole, multiPart: true, delivery: delivery)
+        } catch {
+            parts.cancel()
+            try? await production
+            parsing?.signal()
+            throw error
         }
-        return results
+        try? await production
+        parsing?.signal()
+        try await conclude(whole, sha256: sha256, delivered: delivered, multiPart: true, delivery: delivery)
+    }
+
+    /// Documents read ahead of the sink at most when an input is streamed, and parts handed to
+    /// the sink at once (the SQLite writer commits up to 32 together: one part at a time would
+    /// make every document wait for its own commit).
+    static var streamWindow: Int { 256 }
+
+    /// What ``deliver(_:of:multiPart:delivery:)`` saw.
+    struct Delivered {
+        /// Parts handed to the sink (resumed ones included).
+        var parts = 0
+        /// File-level diagnostics not attached to any part (all of them when there was none).
+        var unattached: [Diagnostic] = []
+        /// The reader's error, when it stopped before the end of the input.
+        var failure: FlatReadError?
+        /// Bytes of the parts already reported (the last report has the rest of the input's size).
+        var bytesReported = 0
+    }
+
+    /// Hands every part in `parts` to the sink, up to `queueDepth` at once; results go to
+    /// `delivery` in batches as they come. File-level notes go with the next part; file-level
+    /// errors reject every part after them.
+    private func deliver(
+        _ parts: PartChannel<StreamedPart>, of whole: WholeInput, multiPart: Bool, delivery: Delivery
+    ) async throws -> Delivered {
+        var delivered = Delivered()
+        var notes: [Diagnostic] = []
+        var errors: [Diagnostic] = []
+        let window = max(1, configuration.queueDepth)
+        try await withThrowingTaskGroup(of: (Int, DocumentResult).self) { group in
+            var inFlight = 0
+            var done: [(Int, DocumentResult)] = []
+            func report() {
+                let bytes = done.reduce(0) { $0 + $1.1.size }
+                delivered.bytesReported += bytes
+                delivery.partial(done, bytes: bytes)
+                done.removeAll(keepingCapacity: true)
+            }
+            func take(_ result: (Int, DocumentResult)) {
+                inFlight -= 1
+                done.append(result)
+                if done.count >= Self.streamWindow { report() }
+            }
+            while true {
+                let next: StreamedPart?
+                do {
+                    next = try await parts.next()
+                } catch let failure as FlatReadError {
+                    delivered.failure = failure
+                    break
+                }
+                guard let next else { break }
+                switch next {
+                case .fileDiagnostic(let diagnostic):
+                    if diagnostic.severity == .error { errors.append(diagnostic) } else { notes.append(diagnostic) }
+                case .document(let part):
+                    while inFlight >= window, let finished = try await group.next() { take(finished) }
+                    let index = delivered.parts
+                    delivered.parts += 1
+                    let fileLevel = errors + notes
+                    notes.removeAll()
+                    group.addTask {
+                        (index, try await self.handle(part, of: whole, multiPart: multiPart, fileLevel: fileLevel))
+                    }
+                    inFlight += 1
+                }
+            }
+            while let finished = try await group.next() { take(finished) }
+            if !done.isEmpty { report() }
+        }
+        delivered.unattached = delivered.parts == 0 ? errors + notes : notes
+        return delivered
+    }
+
+    /// Hands one part to the sink: accepted when it passed and no file-level error stands,
+    /// rejected (with its exact bytes and every reason) otherwise; skipped when an interrupted
+    /// run already handled it.
+    private func handle(_ part: ReadDocument, of whole: WholeInput, multiPart: Bool, fileLevel: [Diagnostic]) async throws -> DocumentResult {
+        let source = Self.sourceKey(part, multiPart: multiPart)
+        let receivedAt = whole.receivedAt
+        if multiPart, let previous = try await sink.previousOutcome(part: source, of: whole.name, sha256: part.sha256) {
+            return DocumentResult(source: source, name: part.name, sha256: part.sha256, size: part.originalBytes.count,
+                outcome: .resumed(previous: previous))
+        }
+        if part.passed && !fileLevel.containsErrors {
+            var result = try await sink.accept(part, source: source, receivedAt: receivedAt)
+            result.diagnostics = fileLevel + result.diagnostics
+            return result
+        }
+        let diagnostics = fileLevel + part.diagnostics
+        return try await sink.reject(Rejection(
+            source: source, name: part.name, bytes: part.originalBytes, sha256: part.sha256,
+            reason: Rejection.reason(for: diagnostics), diagnostics: diagnostics, receivedAt: receivedAt))
+    }
+
+    /// Ends an input once its parts were handled: an input that gave no part at all is rejected
+    /// whole (an envelope goes to quarantine with its bytes; a file too large to keep is
+    /// reported unreadable); a reader that stopped half-way is reported, and the input is not
+    /// marked complete so that a rerun reads the rest; otherwise a multi-part input is journaled
+    /// as complete.
+    private func conclude(_ whole: WholeInput, sha256: String, delivered: Delivered, multiPart: Bool, delivery: Delivery) async throws {
+        var last: [(Int, DocumentResult)] = []
+        let index = delivered.parts
+        let failure = delivered.failure.map { [$0.diagnostic(file: whole.name)] } ?? []
+        if delivered.parts == 0 {
+            let diagnostics = delivered.unattached + failure
+            switch whole {
+            case .envelope(let envelope):
+                last.append((index, try await sink.reject(Rejection(
+                    source: envelope.sourceName, name: envelope.sourceName, bytes: envelope.bytes, sha256: sha256,
+                    reason: Rejection.reason(for: diagnostics), diagnostics: diagnostics, receivedAt: envelope.receivedAt))))
+            case .file(let file):
+                let reason = diagnostics.containsErrors ? Rejection.reason(for: diagnostics) : "[INPUT-EMPTY] no row could be read"
+                last.append((index, try await sink.unreadable(source: file.name, reason: reason)))
+            }
+        } else if let error = delivered.failure {
+            let reason = "[\(error.code.rawValue)] \(error.message); the \(delivered.parts) documents read before were handled, "
+                + "run the command again to read the rest"
+            last.append((index, try await sink.unreadable(source: whole.name, reason: reason)))
+        } else if case .file(let file) = whole, !file.isUnchanged() {
+            let reason = "[INPUT-CHANGED] the file changed while it was read; the \(delivered.parts) documents read were handled, "
+                + "run the command again once it is complete"
+            last.append((index, try await sink.unreadable(source: file.name, reason: reason)))
+        } else if multiPart {
+            try await sink.sourceComplete(source: whole.name, sha256: sha256, parts: delivered.parts)
+        }
+        delivery.finish(last, bytes: max(0, whole.size - delivered.bytesReported))
     }
 
     /// Runs every input: the inputs are read one at a time (lazily), at most `jobs` of them are
     /// parsed and validated at once, and the sink takes their documents as they come (the store
     /// serializes its writes, each document atomic). At most `queueDepth` inputs and
     /// `maxBytesInFlight` bytes are in flight (bounded memory and backpressure: reading waits
-    /// for the slowest stage). `observe` is called (serially, in completion order) with each
-    /// input's results and its size in bytes, after the sink has taken them (for the store:
-    /// committed).
+    /// for the slowest stage). A flat export is streamed: its documents go to the sink as they
+    /// are read, `queueDepth` at once, and a file of any size is read within bounded memory.
+    /// `observe` is called serially (never twice at once), after the sink has taken the results
+    /// it gets (for the store: committed): with each input's results, in batches for a
+    /// multi-document input, the last one marked as finishing the input.
     public func run(
-        _ inputs: InputSource, observe: ([DocumentResult], Int) -> Void = { _, _ in }
+        _ inputs: InputSource, observe: @escaping @Sendable (PipelineProgress) -> Void = { _ in }
     ) async throws -> PipelineSummary {
         let clock = ContinuousClock()
         let start = clock.now
-        var summary = PipelineSummary()
+        let relay = ProgressRelay(observe)
         var iterator = inputs.makeIterator()
         let parsing = AsyncSemaphore(value: configuration.jobs)
-        try await withThrowingTaskGroup(of: ([DocumentResult], Int).self) { group in
+        try await withThrowingTaskGroup(of: Int.self) { group in
             var inFlight = 0
             var bytesInFlight = 0
-            func absorb(_ finished: ([DocumentResult], Int)) {
-                inFlight -= 1
-                bytesInFlight -= finished.1
-                summary.inputs += 1
-                summary.bytes += finished.1
-                finished.0.forEach { summary.add($0) }
-                observe(finished.0, finished.1)
-            }
             while let event = iterator.next() {
                 let size = event.size
                 while inFlight > 0, inFlight >= configuration.queueDepth || bytesInFlight + size > configuration.maxBytesInFlight,
                     let finished = try await group.next()
                 {
-                    absorb(finished)
+                    inFlight -= 1
+                    bytesInFlight -= finished
                 }
+                let delivery = Delivery.report(relay)
                 switch event {
                 case .envelope(let envelope):
-                    group.addTask { (try await self.process(envelope, parsing: parsing), envelope.bytes.count) }
+                    group.addTask {
+                        try await self.process(envelope, parsing: parsing, delivery: delivery)
+                        return size
+                    }
+                case .largeFile(let file):
+                    group.addTask {
+                        try await self.process(file, parsing: parsing, delivery: delivery)
+                        return size
+                    }
                 case .unreadable(let source, let reason):
-                    group.addTask { ([try await self.sink.unreadable(source: source, reason: reason)], 0) }
+                    group.addTask {
+                        delivery.finish([(0, try await self.sink.unreadable(source: source, reason: reason))], bytes: 0)
+                        return size
+                    }
                 }
                 inFlight += 1
                 bytesInFlight += size
             }
-            while let finished = try await group.next() { absorb(finished) }
+            while try await group.next() != nil {}
         }
+        var summary = relay.summary
         let elapsed = start.duration(to: clock.now)
         summary.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return summary
@@ -164,11 +350,124 @@ public struct IngestPipeline<Sink: DocumentSink>: Sendable {
 }
 
 extension InputEvent {
-    /// The bytes this event holds in memory.
+    /// The bytes this event holds in memory (a large file is read in chunks, its own bounded window).
     var size: Int {
         switch self {
         case .envelope(let envelope): envelope.bytes.count
-        case .unreadable: 0
+        case .largeFile, .unreadable: 0
+        }
+    }
+}
+
+/// The whole input a part comes from.
+enum WholeInput: Sendable {
+    /// Read into memory.
+    case envelope(Envelope)
+    /// Read from its file as a stream.
+    case file(LargeFile)
+
+    var name: String {
+        switch self {
+        case .envelope(let envelope): envelope.sourceName
+        case .file(let file): file.name
+        }
+    }
+
+    var size: Int {
+        switch self {
+        case .envelope(let envelope): envelope.bytes.count
+        case .file(let file): file.size
+        }
+    }
+
+    var receivedAt: Date {
+        switch self {
+        case .envelope(let envelope): envelope.receivedAt
+        case .file(let file): file.modified
+        }
+    }
+}
+
+/// What the pipeline reports as inputs are handled (see ``IngestPipeline/run(_:observe:)``).
+public struct PipelineProgress: Sendable {
+    /// Results handed to the sink since the last report for this input.
+    public var results: [DocumentResult]
+    /// Bytes of the input these results account for: the size of their parts, and on the
+    /// input's last report the rest of its size (the reports of an input add up to its size).
+    public var bytes: Int
+    /// Whether this is the input's last report.
+    public var finishesInput: Bool
+
+    /// Creates a report.
+    public init(results: [DocumentResult], bytes: Int, finishesInput: Bool) {
+        self.results = results
+        self.bytes = bytes
+        self.finishesInput = finishesInput
+    }
+}
+
+/// Totals the reports of a run and passes them on, one at a time.
+final class ProgressRelay: @unchecked Sendable {
+    private let mutex = NSLock()
+    private let observe: @Sendable (PipelineProgress) -> Void
+    private var total = PipelineSummary()
+
+    init(_ observe: @escaping @Sendable (PipelineProgress) -> Void) { self.observe = observe }
+
+    func report(_ progress: PipelineProgress) {
+        mutex.lock()
+        defer { mutex.unlock() }
+        if progress.finishesInput { total.inputs += 1 }
+        total.bytes += progress.bytes
+        progress.results.forEach { total.add($0) }
+        observe(progress)
+    }
+
+    var summary: PipelineSummary {
+        mutex.lock()
+        defer { mutex.unlock() }
+        return total
+    }
+}
+
+/// Results of ``IngestPipeline/process(_:)``, put back in source order at the end.
+final class ResultCollector: @unchecked Sendable {
+    private let mutex = NSLock()
+    private var results: [(Int, DocumentResult)] = []
+
+    func add(_ batch: [(Int, DocumentResult)]) {
+        mutex.lock()
+        results += batch
+        mutex.unlock()
+    }
+
+    func ordered() -> [DocumentResult] {
+        mutex.lock()
+        defer { mutex.unlock() }
+        return results.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+}
+
+/// Where the results of one input go: reported as they come (a run) or collected (one envelope).
+enum Delivery: Sendable {
+    case report(ProgressRelay)
+    case collect(ResultCollector)
+
+    /// Results of parts handled, numbered in source order, and the bytes of their parts.
+    func partial(_ results: [(Int, DocumentResult)], bytes: Int) {
+        switch self {
+        case .report(let relay):
+            relay.report(PipelineProgress(results: results.sorted { $0.0 < $1.0 }.map(\.1), bytes: bytes, finishesInput: false))
+        case .collect(let collector): collector.add(results)
+        }
+    }
+
+    /// The input's last results; it is done.
+    func finish(_ results: [(Int, DocumentResult)], bytes: Int) {
+        switch self {
+        case .report(let relay):
+            relay.report(PipelineProgress(results: results.map(\.1), bytes: bytes, finishesInput: true))
+        case .collect(let collector): collector.add(results)
         }
     }
 }

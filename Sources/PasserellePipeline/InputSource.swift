@@ -26,8 +26,46 @@ public struct InputLimits: Sendable, Hashable {
 public enum InputEvent: Sendable {
     /// An input's bytes.
     case envelope(Envelope)
+    /// A file larger than ``InputLimits/maxEntrySize``: not read into memory; the pipeline
+    /// streams it when it is a flat export and refuses it otherwise.
+    case largeFile(LargeFile)
     /// An input that could not be read (missing, too large, zip bomb, corrupt entry).
     case unreadable(source: String, reason: String)
+}
+
+/// A file too large to be read whole into memory.
+public struct LargeFile: Sendable, Hashable {
+    /// Where it is.
+    public var url: URL
+    /// Its name in reports.
+    public var name: String
+    /// Its size in bytes when it was listed.
+    public var size: Int
+    /// Its modification time when it was listed (the reception time of what is read from it).
+    public var modified: Date
+    /// The limit it is above.
+    public var limit: Int
+
+    /// Creates a description.
+    public init(url: URL, name: String, size: Int, modified: Date, limit: Int) {
+        self.url = url
+        self.name = name
+        self.size = size
+        self.modified = modified
+        self.limit = limit
+    }
+
+    /// Whether the file still has the size and modification time it had when listed: a file
+    /// still being written is not marked complete.
+    public func isUnchanged() -> Bool {
+        var info = stat()
+        guard stat(url.path, &info) == 0 else { return false }
+        return Int(info.st_size) == size && Self.modificationDate(info) == modified
+    }
+
+    static func modificationDate(_ info: stat) -> Date {
+        Date(timeIntervalSince1970: TimeInterval(info.st_mtim.tv_sec) + TimeInterval(info.st_mtim.tv_nsec) / 1e9)
+    }
 }
 
 /// The inputs of a run: files, directories (recursively), `.zip` archives (read entry by entry
@@ -129,6 +167,7 @@ public struct InputSource: Sendable {
             for entry in archive {
                 if accepts(entry: entry) {
                     survey.count += 1
+                    survey.bytes += Int(clamping: entry.uncompressedSize)
                 } else if entry.type == .file, !Self.isSystemJunk(entry.path) {
                     survey.skip(extension: (entry.path as NSString).pathExtension)
                 }
@@ -140,10 +179,17 @@ public struct InputSource: Sendable {
             case .directory(let url, let name):
                 var walker = DirectoryWalker(root: url, name: name, extensions: extensions)
                 while let item = walker.next() {
-                    if case .archive(let url, _) = item { listArchive(url) } else { survey.count += 1 }
+                    switch item {
+                    case .archive(let url, _): listArchive(url)
+                    case .file(let url, _): survey.addFile(url)
+                    case .unreadable: survey.count += 1
+                    }
                 }
                 for (ext, count) in walker.skipped { survey.skipped[ext, default: 0] += count }
-            case .file, .standardInput: survey.count += 1
+            case .file(let url, _): survey.addFile(url)
+            case .standardInput:
+                survey.count += 1
+                survey.readsStandardInput = true
             }
         }
         return survey
@@ -238,8 +284,9 @@ public struct InputSource: Sendable {
             return .unreadable(source: name, reason: "[INPUT-IO] cannot read the file (\(String(cString: strerror(errno))))")
         }
         let size = Int(info.st_size)
+        let modified = LargeFile.modificationDate(info)
         guard size <= limits.maxEntrySize else {
-            return .unreadable(source: name, reason: "[INPUT-TOO-LARGE] \(size) bytes, above the limit of \(limits.maxEntrySize)")
+            return .largeFile(LargeFile(url: url, name: name, size: size, modified: modified, limit: limits.maxEntrySize))
         }
         var bytes = Data(count: size)
         var filled = 0
@@ -278,7 +325,6 @@ public struct InputSource: Sendable {
         guard bytes.count <= limits.maxEntrySize else {
             return .unreadable(source: name, reason: "[INPUT-TOO-LARGE] \(bytes.count) bytes, above the limit of \(limits.maxEntrySize)")
         }
-        let modified = Date(timeIntervalSince1970: TimeInterval(info.st_mtim.tv_sec) + TimeInterval(info.st_mtim.tv_nsec) / 1e9)
         return .envelope(Envelope(sourceName: name, bytes: bytes, receivedAt: modified))
     }
 
@@ -448,14 +494,27 @@ public struct InputSurvey: Sendable, Hashable {
     /// Files in the directories and archives left out because of their extension, by extension
     /// (lower case, `""` for none).
     public var skipped: [String: Int] = [:]
+    /// Bytes of the inputs to read (archive entries by their declared size); standard input,
+    /// whose size is unknown, is not counted.
+    public var bytes = 0
+    /// Whether standard input is one of the inputs.
+    public var readsStandardInput = false
 
     /// Creates a survey.
-    public init(count: Int = 0, skipped: [String: Int] = [:]) {
+    public init(count: Int = 0, skipped: [String: Int] = [:], bytes: Int = 0) {
         self.count = count
         self.skipped = skipped
+        self.bytes = bytes
     }
 
     mutating func skip(extension name: String) { skipped[name.lowercased(), default: 0] += 1 }
+
+    /// Counts a file to read, with its size.
+    mutating func addFile(_ url: URL) {
+        count += 1
+        var info = stat()
+        if stat(url.path, &info) == 0 { bytes += Int(info.st_size) }
+    }
 
     /// One line for standard error when files were left out (`nil` when none): how many, by
     /// extension, and `hint`: how to read one anyway.

@@ -69,6 +69,16 @@ public struct StoreSink: DocumentSink {
         return entry.outcome.rawValue
     }
 
+    /// In a fresh run, the parts of an input seen once are not looked up (nor remembered, so
+    /// that the memory of a run does not grow with the rows of an export): they are journaled
+    /// under the input's own key, and nothing was journaled under it before it was first seen.
+    public func previousOutcome(part: String, of source: String, sha256: String) async throws -> String? {
+        guard let run else { return nil }
+        if probe.partsAreNew(of: source) { return nil }
+        guard let entry = try await store.journalEntry(run: run, source: part), entry.key.sha256 == sha256 else { return nil }
+        return entry.outcome.rawValue
+    }
+
     public func accept(_ read: ReadDocument, source: String, receivedAt: Date) async throws -> DocumentResult {
         guard let document = read.document else { preconditionFailure("accept is only called with a document") }
         let incoming = IncomingDocument(
@@ -143,11 +153,27 @@ final class JournalProbe: @unchecked Sendable {
         mutex.unlock()
     }
 
+    /// Sources seen more than once (a path named twice): their parts are looked up.
+    private var repeated = Set<Int>()
+
     /// `true` when the run was fresh and `source` was never seen: no journal entry can exist.
     func firstSightingInFreshRun(_ source: String) -> Bool {
         mutex.lock()
         defer { mutex.unlock() }
         guard fresh else { return false }
-        return seen.insert(source.hashValue).inserted
+        let key = source.hashValue
+        if seen.insert(key).inserted { return true }
+        repeated.insert(key)
+        return false
+    }
+
+    /// `true` when the run was fresh and `source` was seen exactly once: none of its parts can
+    /// have a journal entry.
+    func partsAreNew(of source: String) -> Bool {
+        mutex.lock()
+        defer { mutex.unlock() }
+        guard fresh else { return false }
+        let key = source.hashValue
+        return seen.contains(key) && !repeated.contains(key)
     }
 }

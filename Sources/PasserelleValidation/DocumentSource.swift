@@ -79,6 +79,24 @@ public struct ReadDocument: Sendable {
     public var name: String { DocumentNaming.name(source: sourceName, format: format, records: records, lines: lines) }
 }
 
+/// One step of a streamed read of a flat export (see
+/// ``DocumentSource/streamFlatExport(contentsOf:sourceName:profile:receivedAt:jobs:_:)``).
+public enum StreamedPart: Sendable {
+    /// A document or a rejected part.
+    case document(ReadDocument)
+    /// A diagnostic about the whole input (the encoding chosen, empty lines skipped): a note or
+    /// a warning; what stops the whole input is thrown instead.
+    case fileDiagnostic(Diagnostic)
+
+    init(_ output: FlatOutput, sourceName: String) {
+        switch output {
+        case .document(let flat): self = .document(ReadDocument(flat, sourceName: sourceName, format: .flatExport))
+        case .rejected(let rejected): self = .document(ReadDocument(rejected, format: .flatExport))
+        case .diagnostic(let diagnostic): self = .fileDiagnostic(diagnostic)
+        }
+    }
+}
+
 /// Everything read from one input.
 public struct DocumentSourceResult: Sendable {
     /// The input's name.
@@ -215,7 +233,7 @@ public enum DocumentSource {
     }
 
     /// The format of the file at `url`, from its first MiB (see ``detect(_:hasProfile:)``).
-    static func detect(contentsOf url: URL, hasProfile: Bool) throws -> DetectedFormat {
+    public static func detect(contentsOf url: URL, hasProfile: Bool) throws -> DetectedFormat {
         let handle = try FileHandle(forReadingFrom: url)
         defer { try? handle.close() }
         return detect(try handle.read(upToCount: 1 << 20) ?? Data(), hasProfile: hasProfile)
@@ -228,14 +246,12 @@ public enum DocumentSource {
     ) throws -> DocumentSourceResult {
         var result = DocumentSourceResult(sourceName: name, format: .flatExport, size: 0, documents: [], diagnostics: [])
         do {
-            let summary = try FlatExportReader(profile: profile).read(contentsOf: url, sourceName: name, receivedAt: receivedAt) { output in
-                switch output {
-                case .document(let flat): try emit(ReadDocument(flat, sourceName: name, format: .flatExport))
-                case .rejected(let rejected): try emit(ReadDocument(rejected, format: .flatExport))
-                case .diagnostic(let diagnostic): result.diagnostics.append(diagnostic)
+            result.size = try streamFlatExport(contentsOf: url, sourceName: name, profile: profile, receivedAt: receivedAt) { part in
+                switch part {
+                case .document(let read): try emit(read)
+                case .fileDiagnostic(let diagnostic): result.diagnostics.append(diagnostic)
                 }
             }
-            result.size = summary.bytes
         } catch let error as FlatReadError {
             result.diagnostics.append(error.diagnostic(file: name))
             // Refused before the end: the size is the file's, as when it is read whole.
@@ -245,13 +261,38 @@ public enum DocumentSource {
         return result
     }
 
+    /// Streams the flat export in the file at `url` through `profile`: `emit` gets every document
+    /// and rejected part, and every file-level diagnostic, as soon as it is read (in source
+    /// order); nothing is collected, so memory does not grow with the file.
+    /// - Parameter jobs: threads mapping rows (see `FlatExportReader.jobs`).
+    /// - Returns: the number of bytes read.
+    /// - Throws: `FlatReadError` when the export cannot be read at all with this profile (header
+    ///   mismatch, UTF-16, I/O error), or what `emit` throws.
+    public static func streamFlatExport(
+        contentsOf url: URL, sourceName name: String, profile: ExportProfile, receivedAt: Date = Date(), jobs: Int? = nil,
+        _ emit: (StreamedPart) throws -> Void
+    ) throws -> Int {
+        let reader = jobs.map { FlatExportReader(profile: profile, jobs: $0) } ?? FlatExportReader(profile: profile)
+        return try reader.read(contentsOf: url, sourceName: name, receivedAt: receivedAt) { try emit(StreamedPart($0, sourceName: name)) }.bytes
+    }
+
+    /// Streams an in-memory flat export through `profile` (see
+    /// ``streamFlatExport(contentsOf:sourceName:profile:receivedAt:jobs:_:)``).
+    public static func streamFlatExport(
+        bytes: Data, sourceName name: String, profile: ExportProfile, receivedAt: Date = Date(), jobs: Int? = nil,
+        _ emit: (StreamedPart) throws -> Void
+    ) throws -> Int {
+        let reader = jobs.map { FlatExportReader(profile: profile, jobs: $0) } ?? FlatExportReader(profile: profile)
+        return try reader.read(bytes: bytes, sourceName: name, receivedAt: receivedAt) { try emit(StreamedPart($0, sourceName: name)) }.bytes
+    }
+
     /// Lower-case hex SHA-256 of an input (also of one that could not be read as a document).
     static func hexSHA256(_ bytes: Data) -> String {
         Hex.lowercase(SHA256.hash(data: bytes))
     }
 
     /// Lower-case hex SHA-256 of a file, read in 1 MiB pieces.
-    static func hexSHA256(contentsOf url: URL) throws -> String {
+    public static func hexSHA256(contentsOf url: URL) throws -> String {
         let handle = try FileHandle(forReadingFrom: url)
         defer { try? handle.close() }
         var hasher = SHA256()

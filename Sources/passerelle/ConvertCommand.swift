@@ -57,10 +57,8 @@ struct ConvertCommand: AsyncParsableCommand {
             let sink = try ConvertSink(directory: URL(fileURLWithPath: out), format: to)
             let survey = inputs.survey()
             if let note = survey.skippedNote(verb: "convert") { printError(note) }
-            let reporter = IngestProgress(verb: "convert", total: paths.contains("-") ? nil : survey.count)
-            summary = try await IngestPipeline(configuration: configuration, sink: sink).run(inputs) { results, bytes in
-                reporter.record(results, bytes: bytes)
-            }
+            let reporter = IngestProgress(verb: "convert", survey: survey)
+            summary = try await IngestPipeline(configuration: configuration, sink: sink).run(inputs) { reporter.record($0) }
             reporter.finish()
             _ = try await sink.finish()
         } catch {

@@ -127,10 +127,10 @@ struct IngestCommand: AsyncParsableCommand {
             try await sink.prepareRun()
             let survey = inputs.survey()
             if let note = survey.skippedNote(verb: "ingest") { printError(note) }
-            let reporter = IngestProgress(verb: "ingest", total: paths.contains("-") ? nil : survey.count)
+            let reporter = IngestProgress(verb: "ingest", survey: survey)
             let crashAfter = FaultInjection.killAfterDocuments
-            summary = try await IngestPipeline(configuration: configuration, sink: sink).run(inputs) { results, bytes in
-                reporter.record(results, bytes: bytes)
+            summary = try await IngestPipeline(configuration: configuration, sink: sink).run(inputs) { progress in
+                reporter.record(progress)
                 if let crashAfter, reporter.documents >= crashAfter { FaultInjection.killSelf() }
             }
             reporter.finish()
@@ -158,29 +158,36 @@ struct IngestCommand: AsyncParsableCommand {
 }
 
 /// Progress on standard error: a bar redrawn in place on a terminal, plain lines every few
-/// seconds otherwise; one line per document in error.
-final class IngestProgress {
+/// seconds otherwise; one line per document in error. Not thread-safe by itself: the pipeline
+/// calls its observer serially.
+final class IngestProgress: @unchecked Sendable {
     let verb: String
     let total: Int?
+    /// Bytes to read, when known (no standard input): progress and ETA go by bytes, which
+    /// also move inside one large export.
+    let totalBytes: Int?
     let terminal = isatty(STDERR_FILENO) == 1
     let start = Date()
     let interval: TimeInterval
     var inputs = 0
     var documents = 0
+    var bytes = 0
     var errors = 0
     var lastDraw = Date.distantPast
     var drawn = false
 
-    init(verb: String, total: Int?) {
+    init(verb: String, survey: InputSurvey) {
         self.verb = verb
-        self.total = total
+        total = survey.readsStandardInput ? nil : survey.count
+        totalBytes = survey.readsStandardInput || survey.bytes == 0 ? nil : survey.bytes
         interval = terminal ? 0.1 : Double(ProcessInfo.processInfo.environment["PASSERELLE_PROGRESS_SECONDS"] ?? "") ?? 5
     }
 
-    func record(_ results: [DocumentResult], bytes: Int) {
-        inputs += 1
-        documents += results.count
-        for result in results where result.outcome.isError {
+    func record(_ progress: PipelineProgress) {
+        if progress.finishesInput { inputs += 1 }
+        documents += progress.results.count
+        bytes += progress.bytes
+        for result in progress.results where result.outcome.isError {
             errors += 1
             clearLine()
             printError("\(result.name): \(result.alreadyQuarantined ? "already " : "")\(Self.describe(result.outcome))")
@@ -212,9 +219,9 @@ final class IngestProgress {
         let rate = Double(documents) / elapsed
         var line: String
         if let total, total > 0 {
-            let fraction = min(1, Double(inputs) / Double(total))
-            let remaining = inputs > 0 ? elapsed / Double(inputs) * Double(max(0, total - inputs)) : 0
-            let eta = String(format: "%d:%02d", Int(remaining) / 60, Int(remaining) % 60)
+            let fraction = totalBytes.map { min(1, Double(bytes) / Double(max(1, $0))) } ?? min(1, Double(inputs) / Double(total))
+            let remaining = fraction > 0 ? elapsed / fraction * (1 - fraction) : 0
+            let eta = fraction > 0 ? String(format: "%d:%02d", Int(remaining) / 60, Int(remaining) % 60) : "?"
             if terminal {
                 let width = 24
                 let filled = Int(fraction * Double(width))
@@ -222,7 +229,9 @@ final class IngestProgress {
             } else {
                 line = "\(verb): "
             }
-            line += "\(inputs)/\(total) files, \(documents) documents, \(String(format: "%.1f", rate)) documents/s, \(errors) errors, ETA \(eta)"
+            let megabytes = totalBytes.map { String(format: " (%.1f/%.1f MB)", Double(bytes) / 1e6, Double($0) / 1e6) } ?? ""
+            line += "\(inputs)/\(total) files\(megabytes), \(documents) documents, \(String(format: "%.1f", rate)) documents/s, "
+                + "\(errors) errors, ETA \(eta)"
         } else {
             line = "\(verb): \(inputs) files, \(documents) documents, \(String(format: "%.1f", rate)) documents/s, \(errors) errors"
         }

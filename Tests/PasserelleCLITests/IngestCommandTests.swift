@@ -1,6 +1,7 @@
 import Foundation
 import PasserellePipeline
 import PasserelleStore
+import PasserelleTestSupport
 import Testing
 import ZIPFoundation
 
@@ -199,6 +200,69 @@ struct IngestCommandTests {
         let crashPatients = try await patientsCount(backend.openable(crashStore, in: directory.url))
         let cleanPatients = try await patientsCount(backend.openable(cleanStore, in: directory.url))
         #expect(crashPatients == cleanPatients)
+    }
+
+    @Test("a flat export killed half-way, rerun: its rows stored once each, as by a clean run; progress counts its megabytes")
+    func flatExportCrashAndResume() async throws {
+        let directory = try TemporaryDirectory()
+        let profile = try directory.write("p.json", try Data(contentsOf: TestPaths.fixture("profiles/lgc-semicolon-cp1252.json")))
+        var text = "NOM;NOM_NAISSANCE;PRENOMS;DATE_NAISSANCE;SEXE;NIR;IPP;DATE_CONSULTATION;MOTIF;OBSERVATION\r\n"
+        var expected: Set<String> = []
+        for row in 0..<600 {
+            let patient = row % 90
+            let line = "FAMILLE\(patient);FAMILLE\(patient);Prenom;\(String(format: "%02d", patient % 28 + 1))/04/1961;M;;P\(patient);"
+                + "\(String(format: "%02d", row % 28 + 1))/\(String(format: "%02d", row % 12 + 1))/2023;Suivi \(row);\"Ligne 1\r\nLigne 2\"\r\n"
+            text += line
+            expected.insert(Hashing.sha256Hex(Data(line.utf8)))
+        }
+        try directory.write("export.csv", Data(text.utf8))
+        let crashed = try Self.runIngest(
+            ["export.csv", "--profile", profile, "--store", "crash.sqlite", "--jobs", "2"], in: directory.url,
+            environment: ["PASSERELLE_FAULT_KILL_AFTER_DOCUMENTS": "100"])
+        #expect(crashed.status == -1, "the run finished before it could be killed")
+        let resumed = try CLI.run(["ingest", "export.csv", "--profile", profile, "--store", "crash.sqlite", "--format", "json"], in: directory.url)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let resumedSummary = try IngestSamples.json(resumed)
+        #expect((resumedSummary["resumed"] as? Int ?? 0) > 0)
+        #expect(resumedSummary["duplicates"] as? Int == 0)
+        let clean = try Self.runIngest(["export.csv", "--profile", profile, "--store", "clean.sqlite"], in: directory.url, environment: [:])
+        #expect(clean.status == 0, "\(clean.stderr)")
+        let size = text.utf8.count
+        let megabytes = String(format: "%.1f/%.1f MB", Double(size) / 1e6, Double(size) / 1e6)
+        #expect(clean.stderr.contains("ingest: 1/1 files (\(megabytes)), 600 documents"), "\(clean.stderr)")
+        for name in ["crash.sqlite", "clean.sqlite"] {
+            let store = try await openStore(directory.url.appendingPathComponent(name).path)
+            #expect(try await store.statistics().documents == 600, "\(name)")
+            var found: Set<String> = []
+            for id in 1...1_200 {
+                if let document = try await store.document(DocumentID(rawValue: Int64(id))) { found.insert(document.summary.sha256) }
+            }
+            #expect(found == expected, "\(name): each row stored once, byte-exact")
+            #expect(try await store.statistics().patients == 90, "\(name)")
+            try await store.close()
+        }
+    }
+
+    /// Runs `passerelle ingest arguments...` with progress lines at every report and `environment`
+    /// added; the status is -1 when the process was killed by a signal.
+    static func runIngest(_ arguments: [String], in directory: URL, environment extra: [String: String]) throws -> CLIResult {
+        let binary = try #require(CLI.binary)
+        let errors = directory.appendingPathComponent("ingest-stderr-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["ingest"] + arguments
+        process.currentDirectoryURL = directory
+        var environment = ProcessInfo.processInfo.environment
+        environment["PASSERELLE_PROGRESS_SECONDS"] = "0"
+        environment.merge(extra) { $1 }
+        process.environment = environment
+        process.standardError = try FileHandle(forWritingTo: errors)
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        let status = process.terminationReason == .uncaughtSignal ? -1 : process.terminationStatus
+        return CLIResult(status: status, stdout: Data(), stderr: String(decoding: try Data(contentsOf: errors), as: UTF8.self))
     }
 
     private static func patientsCount(_ location: String) async throws -> Int {

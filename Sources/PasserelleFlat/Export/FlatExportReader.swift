@@ -55,16 +55,29 @@ public struct FlatExportReader: Sendable {
     /// Reads in-memory bytes and collects everything.
     public func read(bytes: [UInt8], sourceName: String, receivedAt: Date = Date()) throws -> FlatReadResult {
         var result = FlatReadResult(sourceName: sourceName)
+        result.summary = try read(bytes: bytes, sourceName: sourceName, receivedAt: receivedAt) { result.append($0) }
+        return result
+    }
+
+    /// Reads in-memory bytes chunk by chunk, calling `emit` for every document, rejection and
+    /// file-level diagnostic as it is read (nothing is collected).
+    /// - Throws: `FlatReadError` (header mismatch) or what `emit` throws.
+    @discardableResult
+    public func read(
+        bytes: some Collection<UInt8>, sourceName: String, receivedAt: Date = Date(), _ emit: (FlatOutput) throws -> Void
+    ) throws -> FlatReadSummary {
         var parser = FlatExportParser(profile: profile, sourceName: sourceName, receivedAt: receivedAt)
         parser.jobs = jobs
-        var offset = 0
+        var start = bytes.startIndex
         repeat {
-            let end = min(bytes.count, offset + chunkSize)
-            try bytes[offset..<end].withUnsafeBytes { try parser.consume($0) { result.append($0) } }
-            offset = end
-        } while offset < bytes.count
-        try parser.finish { result.append($0) }
-        result.summary = parser.summary
-        return result
+            let end = bytes.index(start, offsetBy: chunkSize, limitedBy: bytes.endIndex) ?? bytes.endIndex
+            let chunk = bytes[start..<end]
+            if try chunk.withContiguousStorageIfAvailable({ try parser.consume(UnsafeRawBufferPointer($0), emit) }) == nil {
+                try parser.consume(Array(chunk), emit)
+            }
+            start = end
+        } while start < bytes.endIndex
+        try parser.finish(emit)
+        return parser.summary
     }
 }
