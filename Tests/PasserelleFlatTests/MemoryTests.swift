@@ -1,20 +1,13 @@
 import Foundation
 import PasserelleModel
+import PasserelleTestSupport
 import Testing
 @testable import PasserelleFlat
 
 /// Reads a 200 MB export generated on the fly (never held in memory) and checks that the
 /// resident memory of this process grows by less than 100 MB while doing it.
 struct MemoryTests {
-    /// Current resident set size in bytes (Linux `/proc/self/statm`), or `nil` elsewhere.
-    static func residentBytes() -> Int? {
-        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return nil }
-        let fields = text.split(separator: " ")
-        guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
-        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
-    }
-
-    @Test(.enabled(if: residentBytes() != nil))
+    @Test(.enabled(if: ProcessMemory.residentBytes() != nil))
     func twoHundredMegabytesInBoundedMemory() throws {
         let profile = try FlatExportTests.lgcProfile()
         var parser = FlatExportParser(profile: profile, sourceName: "generated.csv")
@@ -25,7 +18,7 @@ struct MemoryTests {
         var chunk: [UInt8] = []
         for _ in 0..<rowsPerChunk { chunk += row }
         let target = 200_000_000
-        let baseline = try #require(Self.residentBytes())
+        let baseline = try #require(ProcessMemory.residentBytes())
         var peak = baseline
         var documents = 0
         var written = 0
@@ -37,7 +30,7 @@ struct MemoryTests {
                 }
             }
             written += chunk.count
-            peak = max(peak, Self.residentBytes() ?? 0)
+            peak = max(peak, ProcessMemory.residentBytes() ?? 0)
         }
         try parser.finish { output in if case .document = output { documents += 1 } }
         #expect(documents == (written / row.count))

@@ -1,6 +1,7 @@
 import Foundation
 import PasserelleFlat
 import PasserelleModel
+import PasserelleTestSupport
 import PasserelleValidation
 import Testing
 
@@ -11,14 +12,6 @@ import Testing
 /// the export is read from disk row by row, never whole. Runs alone (`make test` filters
 /// `MemoryTests` into a serial run of their own).
 struct PipelineMemoryTests {
-    /// Current resident set size in bytes (Linux `/proc/self/statm`), or `nil` elsewhere.
-    static func residentBytes() -> Int? {
-        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return nil }
-        let fields = text.split(separator: " ")
-        guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
-        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
-    }
-
     /// Accepts everything at once, keeps nothing, and samples the peak resident memory.
     final class SamplingSink: DocumentSink, @unchecked Sendable {
         private let mutex = NSLock()
@@ -28,7 +21,7 @@ struct PipelineMemoryTests {
         private func sample() {
             mutex.lock()
             handled += 1
-            if handled % 500 == 0 { peak = max(peak, PipelineMemoryTests.residentBytes() ?? 0) }
+            if handled % 500 == 0 { peak = max(peak, ProcessMemory.residentBytes() ?? 0) }
             mutex.unlock()
         }
 
@@ -59,7 +52,7 @@ struct PipelineMemoryTests {
         func sourceComplete(source: String, sha256: String, parts: Int) async throws {}
     }
 
-    @Test(.enabled(if: residentBytes() != nil))
+    @Test(.enabled(if: ProcessMemory.residentBytes() != nil))
     func hundredMegabyteExportStreamedInBoundedMemory() async throws {
         let scratch = try ScratchDirectory()
         let url = scratch.url.appendingPathComponent("large.csv")
@@ -82,7 +75,7 @@ struct PipelineMemoryTests {
         try handle.close()
         let sink = SamplingSink()
         let inputs = InputSource(paths: [url.path], extensions: ["csv"])
-        let baseline = try #require(Self.residentBytes())
+        let baseline = try #require(ProcessMemory.residentBytes())
         let summary = try await IngestPipeline(configuration: try StreamedIngestTests.configuration(), sink: sink).run(inputs)
         #expect(summary.inputs == 1)
         #expect(summary.converted == rows)
