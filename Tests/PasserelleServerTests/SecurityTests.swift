@@ -84,8 +84,10 @@ struct SecurityTests {
 
     @Test("per-token rate limit: 429 with Retry-After once the burst is spent, other tokens unaffected")
     func rateLimit() async throws {
+        // One token back every 1,000 s: however slow the machine, none comes back during the
+        // test (at 0.5/s, four requests spread over 2 s under load got a fourth token).
         let harness = try await ServerHarness.make {
-            $0.rateLimitPerSecond = 0.5
+            $0.rateLimitPerSecond = 0.001
             $0.rateLimitBurst = 3
         }
         defer { Task { await harness.close() } }
