@@ -95,12 +95,14 @@ public struct IngestPipeline<Sink: DocumentSink>: Sendable {
         try await conclude(whole, sha256: envelope.sha256, delivered: delivered, multiPart: multiPart, delivery: delivery)
     }
 
-    /// Streams a file too large to hold in memory: a flat export is read from the file row by
-    /// row (hashed first, so that a resumed run can skip it whole); anything else is refused.
+    /// Streams a file or archive member too large to hold in memory: a flat export is read row by
+    /// row from its file or inflated piece by piece (hashed first, so that a resumed run can skip
+    /// it whole); anything else is refused.
     func process(_ file: LargeFile, parsing: AsyncSemaphore?, delivery: Delivery) async throws {
         let whole = WholeInput.file(file)
         guard let profile = configuration.profile,
-            (try? DocumentSource.detect(contentsOf: file.url, hasProfile: true)) == .flatExport
+            let prefix = try? await BackgroundThread.run(name: "passerelle-detect", { try file.prefix(1 << 20) }),
+            DocumentSource.detect(prefix, hasProfile: true) == .flatExport
         else {
             let reason = "[INPUT-TOO-LARGE] \(file.size) bytes, above the limit of \(file.limit) "
                 + "(only CSV and fixed-width exports read through a profile are streamed)"
@@ -109,9 +111,10 @@ public struct IngestPipeline<Sink: DocumentSink>: Sendable {
         }
         let sha256: String
         do {
-            sha256 = try await BackgroundThread.run(name: "passerelle-hash") { try DocumentSource.hexSHA256(contentsOf: file.url) }
+            sha256 = try await BackgroundThread.run(name: "passerelle-hash") { try file.sha256() }
         } catch {
-            delivery.finish([(0, try await sink.unreadable(source: file.name, reason: "[INPUT-IO] cannot read the file (\(error))"))], bytes: 0)
+            let reason = (error as? InflateError)?.description ?? "[INPUT-IO] cannot read the file (\(error))"
+            delivery.finish([(0, try await sink.unreadable(source: file.name, reason: reason))], bytes: 0)
             return
         }
         if let previous = try await sink.previousOutcome(source: file.name, sha256: sha256) {
@@ -119,9 +122,8 @@ public struct IngestPipeline<Sink: DocumentSink>: Sendable {
                 outcome: .resumed(previous: previous)))], bytes: file.size)
             return
         }
-        try await deliverStreamed(whole, sha256: sha256, parsing: parsing, delivery: delivery) { name, emit in
-            try DocumentSource.streamFlatExport(
-                contentsOf: file.url, sourceName: name, profile: profile, receivedAt: file.modified, jobs: 1, emit)
+        try await deliverStreamed(whole, sha256: sha256, parsing: parsing, delivery: delivery) { _, emit in
+            try file.streamFlat(profile: profile, emit)
         }
     }
 

@@ -33,38 +33,69 @@ public enum InputEvent: Sendable {
     case unreadable(source: String, reason: String)
 }
 
-/// A file too large to be read whole into memory.
+/// A file, or a member of a zip archive, too large to be read whole into memory.
 public struct LargeFile: Sendable, Hashable {
-    /// Where it is.
+    /// Where it is: the file, or the archive holding `member`.
     public var url: URL
-    /// Its name in reports.
+    /// The archive member (its path in the archive), when the input is one.
+    public var member: String?
+    /// Its name in reports (`archive.zip!member` for a member).
     public var name: String
-    /// Its size in bytes when it was listed.
+    /// Its size in bytes when it was listed (a member's declared uncompressed size).
     public var size: Int
     /// Its modification time when it was listed (the reception time of what is read from it).
     public var modified: Date
     /// The limit it is above.
     public var limit: Int
+    /// Size and modification time of the file at `url` when it was listed.
+    var stamp: FileStamp
 
-    /// Creates a description.
+    /// A file on disk.
     public init(url: URL, name: String, size: Int, modified: Date, limit: Int) {
         self.url = url
         self.name = name
         self.size = size
         self.modified = modified
         self.limit = limit
+        stamp = FileStamp(size: size, modified: modified)
     }
 
-    /// Whether the file still has the size and modification time it had when listed: a file
-    /// still being written is not marked complete.
-    public func isUnchanged() -> Bool {
+    /// A member of the zip archive at `archive`, listed when the archive had `stamp`.
+    init(archive: URL, member: String, name: String, size: Int, modified: Date, limit: Int, stamp: FileStamp) {
+        url = archive
+        self.member = member
+        self.name = name
+        self.size = size
+        self.modified = modified
+        self.limit = limit
+        self.stamp = stamp
+    }
+
+    /// Whether the file (or the archive holding the member) still has the size and modification
+    /// time it had when listed: a file still being written is not marked complete.
+    public func isUnchanged() -> Bool { FileStamp(of: url) == stamp }
+}
+
+/// Size and modification time of a file.
+struct FileStamp: Sendable, Hashable {
+    var size: Int
+    var modified: Date
+
+    init(size: Int, modified: Date) {
+        self.size = size
+        self.modified = modified
+    }
+
+    init(_ info: stat) {
+        size = Int(info.st_size)
+        modified = Date(timeIntervalSince1970: TimeInterval(info.st_mtim.tv_sec) + TimeInterval(info.st_mtim.tv_nsec) / 1e9)
+    }
+
+    /// The stamp of the file at `url` now; `nil` when it cannot be read.
+    init?(of url: URL) {
         var info = stat()
-        guard stat(url.path, &info) == 0 else { return false }
-        return Int(info.st_size) == size && Self.modificationDate(info) == modified
-    }
-
-    static func modificationDate(_ info: stat) -> Date {
-        Date(timeIntervalSince1970: TimeInterval(info.st_mtim.tv_sec) + TimeInterval(info.st_mtim.tv_nsec) / 1e9)
+        guard stat(url.path, &info) == 0 else { return nil }
+        self.init(info)
     }
 }
 
@@ -284,7 +315,7 @@ public struct InputSource: Sendable {
             return .unreadable(source: name, reason: "[INPUT-IO] cannot read the file (\(String(cString: strerror(errno))))")
         }
         let size = Int(info.st_size)
-        let modified = LargeFile.modificationDate(info)
+        let modified = FileStamp(info).modified
         guard size <= limits.maxEntrySize else {
             return .largeFile(LargeFile(url: url, name: name, size: size, modified: modified, limit: limits.maxEntrySize))
         }
@@ -346,14 +377,19 @@ public struct InputSource: Sendable {
             return .unreadable(source: name, reason: "[INPUT-NESTED-ARCHIVE] archives inside archives are not read")
         }
         let declared = entry.uncompressedSize
-        guard declared <= UInt64(limits.maxEntrySize) else {
-            return .unreadable(source: name, reason: "[INPUT-TOO-LARGE] declared size \(declared) bytes, above the limit of \(limits.maxEntrySize)")
-        }
         if declared > UInt64(limits.ratioCheckThreshold) {
             let ratio = Double(declared) / Double(max(entry.compressedSize, 1))
             if ratio > limits.maxCompressionRatio {
                 return .unreadable(source: name, reason: "[INPUT-ZIP-BOMB] compression ratio \(Int(ratio)):1 is above \(Int(limits.maxCompressionRatio)):1")
             }
+        }
+        guard declared <= UInt64(limits.maxEntrySize) else {
+            guard let stamp = FileStamp(of: archive.url) else {
+                return .unreadable(source: name, reason: "[INPUT-ARCHIVE] the archive can no longer be read")
+            }
+            return .largeFile(LargeFile(
+                archive: archive.url, member: entry.path, name: name, size: Int(clamping: declared),
+                modified: entry.fileAttributes[.modificationDate] as? Date ?? receivedAt, limit: limits.maxEntrySize, stamp: stamp))
         }
         var bytes = Data()
         bytes.reserveCapacity(Int(declared))

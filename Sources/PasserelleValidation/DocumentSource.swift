@@ -286,6 +286,24 @@ public enum DocumentSource {
         return try reader.read(bytes: bytes, sourceName: name, receivedAt: receivedAt) { try emit(StreamedPart($0, sourceName: name)) }.bytes
     }
 
+    /// Streams a flat export whose bytes are pushed by `chunks` (an archive member inflated
+    /// piece by piece): `chunks` calls the function it is given with each piece, in order.
+    /// - Returns: the number of bytes read.
+    /// - Throws: `FlatReadError`, or what `chunks` or `emit` throws.
+    public static func streamFlatExport(
+        chunks: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void, sourceName name: String, profile: ExportProfile,
+        receivedAt: Date = Date(), jobs: Int? = nil, _ emit: (StreamedPart) throws -> Void
+    ) throws -> Int {
+        var parser = FlatExportParser(profile: profile, sourceName: name, receivedAt: receivedAt)
+        if let jobs { parser.jobs = max(1, jobs) }
+        return try withoutActuallyEscaping(emit) { emit in
+            let forward = { (output: FlatOutput) in try emit(StreamedPart(output, sourceName: name)) }
+            try chunks { piece in try parser.consume(piece, forward) }
+            try parser.finish(forward)
+            return parser.summary.bytes
+        }
+    }
+
     /// Lower-case hex SHA-256 of an input (also of one that could not be read as a document).
     static func hexSHA256(_ bytes: Data) -> String {
         Hex.lowercase(SHA256.hash(data: bytes))

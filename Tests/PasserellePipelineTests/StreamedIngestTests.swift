@@ -5,6 +5,7 @@ import PasserelleStore
 import PasserelleTestSupport
 import PasserelleValidation
 import Testing
+import ZIPFoundation
 
 @testable import PasserellePipeline
 
@@ -83,6 +84,45 @@ struct StreamedIngestTests {
         #expect(againResults.map(\.outcome.kind) == ["resumed"])
         try await streamedStore.close()
         try await wholeStore.close()
+    }
+
+    @Test("an archive member above the input limit is inflated piece by piece: the same rows as the file, a large CDA member refused")
+    func archiveMemberStreamed() async throws {
+        let scratch = try ScratchDirectory()
+        let export = Self.export(rows: 300)
+        let path = try scratch.write("export.csv", export)
+        let archiveURL = scratch.url.appendingPathComponent("batch.zip")
+        let archive = try Archive(url: archiveURL, accessMode: .create)
+        for (name, data) in [("lgc/export.csv", export), ("big.xml", TestCDA.document(id: "big"))] {
+            try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
+                data.subdata(in: Int(position)..<Int(position) + size)
+            }
+        }
+        let limits = InputLimits(maxEntrySize: 1024)
+        let store = try await scratch.store()
+        let member = archiveURL.path + "!lgc/export.csv"
+        let inputs = InputSource(paths: [archiveURL.path], extensions: ["csv", "xml"], limits: limits)
+        let (summary, results) = try await Self.run(inputs, sink: StoreSink(store: store, actor: "test", run: "r-1"))
+        #expect(summary.inputs == 2)
+        #expect(summary.stored == 270)
+        #expect(summary.quarantined == 30)
+        #expect(summary.failed == 1)
+        let refused = try #require(results.first { $0.source == archiveURL.path + "!big.xml" })
+        guard case .failed(let reason) = refused.outcome else {
+            Issue.record("\(refused)")
+            return
+        }
+        #expect(reason.hasPrefix("[INPUT-TOO-LARGE]"))
+        // The same parts, with the same hashes, as the export read from its own file.
+        let (_, fromFile) = try await Self.run(
+            InputSource(paths: [path], extensions: ["csv"], limits: limits), sink: StoreSink(store: try await scratch.store("file.sqlite"), actor: "t", run: nil))
+        let rows = results.filter { $0.source.hasPrefix(member + "#") }
+        #expect(rows.map { $0.source.dropFirst(member.count) } == fromFile.map { $0.source.dropFirst(path.count) })
+        #expect(rows.map(\.sha256) == fromFile.map(\.sha256))
+        #expect(try await store.journalEntry(run: "r-1", source: member)?.key.sha256 == Hashing.sha256Hex(export))
+        let (again, _) = try await Self.run(inputs, sink: StoreSink(store: store, actor: "test", run: "r-1"))
+        #expect(again.resumed == 1, "the member is journaled whole once every row is")
+        try await store.close()
     }
 
     @Test("a streamed export stopped half-way resumes where it stopped: nothing twice, nothing missing")
