@@ -125,6 +125,35 @@ struct StreamedIngestTests {
         try await store.close()
     }
 
+    @Test("standard input above the limit is spooled to a file with no name and streamed like a file")
+    func standardInputSpooled() async throws {
+        let scratch = try ScratchDirectory()
+        let export = Self.export(rows: 300)
+        let path = try scratch.write("export.csv", export)
+        let source = InputSource(paths: ["-"], extensions: [], limits: InputLimits(maxEntrySize: 1024))
+        let input = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+        guard case .largeFile(let spooled) = source.readStandardInput(from: input) else {
+            Issue.record("expected standard input to be spooled")
+            return
+        }
+        #expect(spooled.name == "-")
+        #expect(spooled.size == export.count)
+        #expect(spooled.isUnchanged())
+        #expect(try Data(contentsOf: spooled.url) == export, "the spool holds the exact bytes")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: FileManager.default.temporaryDirectory.path)
+        #expect(!leftovers.contains { $0.hasPrefix("passerelle-spool-") }, "the spool has no name")
+        let store = try await scratch.store()
+        let pipeline = IngestPipeline(configuration: try Self.configuration(), sink: StoreSink(store: store, actor: "test", run: "r-1"))
+        let collector = ResultCollector()
+        try await pipeline.process(spooled, parsing: nil, delivery: .collect(collector))
+        let results = collector.ordered()
+        #expect(results.count == 300)
+        #expect(results.filter { $0.outcome.kind == "stored" }.count == 270)
+        #expect(results.first?.source == "-#records 2-2")
+        #expect(try await store.journalEntry(run: "r-1", source: "-")?.key.sha256 == Hashing.sha256Hex(export))
+        try await store.close()
+    }
+
     @Test("a streamed export stopped half-way resumes where it stopped: nothing twice, nothing missing")
     func interruptedThenResumed() async throws {
         let scratch = try ScratchDirectory()
