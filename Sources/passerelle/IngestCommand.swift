@@ -71,10 +71,12 @@ struct IngestCommand: AsyncParsableCommand {
             share a commit; one that fails is rolled back alone). The same document \
             (same id, same bytes) is a duplicate and changes nothing; the same id with other bytes is a \
             conflict and is refused. Documents that fail reading or validation go to quarantine \
-            (see `passerelle quarantine`).
+            (see `passerelle quarantine`). A CSV or fixed-width export is streamed to the store row by row \
+            whatever its size (a file, a .zip member or standard input); other inputs are read whole, up \
+            to 64 MiB.
 
-            Resumable: every source is journaled with its SHA-256 in the same transaction as the document; \
-            rerunning an interrupted command skips what was done. A finished command run again starts \
+            Resumable: every source (every row of an export) is journaled with its SHA-256 in the same \
+            transaction as the document; rerunning an interrupted command skips what was done. A finished command run again starts \
             a new run (everything already stored is then a duplicate).
 
             Exit status: 0 when every document was stored (or was a duplicate / new version), 1 when any \
