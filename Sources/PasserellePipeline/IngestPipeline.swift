@@ -75,9 +75,10 @@ public struct IngestPipeline<Sink: DocumentSink>: Sendable {
         if let profile = configuration.profile, DocumentSource.detect(envelope.bytes, hasProfile: true) == .flatExport {
             // A flat export is read row by row on a thread of its own while the sink takes the
             // documents already read: memory holds a bounded window of them, not the whole file's.
-            try await deliverStreamed(whole, sha256: envelope.sha256, parsing: parsing, delivery: delivery) { name, emit in
-                try DocumentSource.streamFlatExport(
-                    bytes: envelope.bytes, sourceName: name, profile: profile, receivedAt: envelope.receivedAt, jobs: 1, emit)
+            try await deliverStreamed(whole, sha256: envelope.sha256, parsing: parsing, delivery: delivery) { emit in
+                _ = try DocumentSource.streamFlatExport(
+                    bytes: envelope.bytes, sourceName: envelope.sourceName, profile: profile, receivedAt: envelope.receivedAt,
+                    jobs: 1, emit)
             }
             return
         }
@@ -100,30 +101,29 @@ public struct IngestPipeline<Sink: DocumentSink>: Sendable {
     /// it whole); anything else is refused.
     func process(_ file: LargeFile, parsing: AsyncSemaphore?, delivery: Delivery) async throws {
         let whole = WholeInput.file(file)
-        guard let profile = configuration.profile,
-            let prefix = try? await BackgroundThread.run(name: "passerelle-detect", { try file.prefix(1 << 20) }),
-            DocumentSource.detect(prefix, hasProfile: true) == .flatExport
-        else {
-            let reason = "[INPUT-TOO-LARGE] \(file.size) bytes, above the limit of \(file.limit) "
-                + "(only CSV and fixed-width exports read through a profile are streamed)"
+        func refuse(_ reason: String) async throws {
             delivery.finish([(0, try await sink.unreadable(source: file.name, reason: reason))], bytes: 0)
-            return
         }
+        let tooLarge = "[INPUT-TOO-LARGE] \(file.size) bytes, above the limit of \(file.limit) "
+            + "(only CSV and fixed-width exports read through a profile are streamed)"
+        guard let profile = configuration.profile else { return try await refuse(tooLarge) }
         let sha256: String
         do {
+            let prefix = try await BackgroundThread.run(name: "passerelle-detect") { try file.prefix(1 << 20) }
+            guard DocumentSource.detect(prefix, hasProfile: true) == .flatExport else { return try await refuse(tooLarge) }
             sha256 = try await BackgroundThread.run(name: "passerelle-hash") { try file.sha256() }
+        } catch let error as InflateError {
+            return try await refuse(error.description)
         } catch {
-            let reason = (error as? InflateError)?.description ?? "[INPUT-IO] cannot read the file (\(error))"
-            delivery.finish([(0, try await sink.unreadable(source: file.name, reason: reason))], bytes: 0)
-            return
+            return try await refuse("[INPUT-IO] cannot read the file (\(error))")
         }
         if let previous = try await sink.previousOutcome(source: file.name, sha256: sha256) {
             delivery.finish([(0, DocumentResult(source: file.name, name: file.name, sha256: sha256, size: file.size,
                 outcome: .resumed(previous: previous)))], bytes: file.size)
             return
         }
-        try await deliverStreamed(whole, sha256: sha256, parsing: parsing, delivery: delivery) { _, emit in
-            try file.streamFlat(profile: profile, emit)
+        try await deliverStreamed(whole, sha256: sha256, parsing: parsing, delivery: delivery) { emit in
+            _ = try file.streamFlat(profile: profile, emit)
         }
     }
 
@@ -131,14 +131,13 @@ public struct IngestPipeline<Sink: DocumentSink>: Sendable {
     /// what it reads to the sink as it comes; waits for the reader to stop in every case.
     private func deliverStreamed(
         _ whole: WholeInput, sha256: String, parsing: AsyncSemaphore?, delivery: Delivery,
-        produce: @escaping @Sendable (String, (StreamedPart) throws -> Void) throws -> Int
+        produce: @escaping @Sendable ((StreamedPart) throws -> Void) throws -> Void
     ) async throws {
         let parts = PartChannel<StreamedPart>(capacity: Self.streamWindow)
         await parsing?.wait()
-        let name = whole.name
         async let production: Void = BackgroundThread.run(name: "passerelle-read") {
             do {
-                _ = try produce(name) { try parts.send($0) }
+                try produce { try parts.send($0) }
                 parts.finish()
             } catch {
                 parts.finish(throwing: error)
@@ -158,9 +157,9 @@ public struct IngestPipeline<Sink: DocumentSink>: Sendable {
         try await conclude(whole, sha256: sha256, delivered: delivered, multiPart: true, delivery: delivery)
     }
 
-    /// Documents read ahead of the sink at most when an input is streamed, and parts handed to
-    /// the sink at once (the SQLite writer commits up to 32 together: one part at a time would
-    /// make every document wait for its own commit).
+    /// Documents read ahead of the sink at most when an input is streamed, and results reported
+    /// together. (Up to `queueDepth` parts are handed to the sink at once: the SQLite writer
+    /// commits up to 32 together, and one part at a time would make each wait for its own commit.)
     static var streamWindow: Int { 256 }
 
     /// What ``deliver(_:of:multiPart:delivery:)`` saw.

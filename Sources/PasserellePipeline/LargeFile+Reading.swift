@@ -65,22 +65,26 @@ extension LargeFile {
             _ = try archive.extract(entry, bufferSize: 64 << 10, skipCRC32: false) { piece in
                 inflated += piece.count
                 guard inflated <= declared else { throw InputReadError.largerThanDeclared }
-                try consume(piece)
+                do {
+                    try consume(piece)
+                } catch {
+                    throw ConsumerError(underlying: error)
+                }
             }
+        } catch let error as ConsumerError {
+            // The reader's own errors (an export refused, enough read, the run stopped) pass as they are.
+            throw error.underlying
         } catch InputReadError.largerThanDeclared {
             throw InflateError(code: "INPUT-ZIP-BOMB", message: "the entry inflates beyond its declared size of \(declared) bytes")
-        } catch let error as EnoughRead {
-            throw error
-        } catch let error as FlatReadError {
-            throw error
-        } catch is CancellationError {
-            throw CancellationError()
-        } catch let error as InflateError {
-            throw error
         } catch {
             throw InflateError(code: "INPUT-ARCHIVE", message: "cannot read the archive entry (\(error))")
         }
     }
+}
+
+/// An error thrown by what consumes the inflated pieces, told apart from the archive's own.
+private struct ConsumerError: Error {
+    var underlying: any Error
 }
 
 /// Stops an inflation once enough was read.

@@ -63,19 +63,21 @@ public struct StoreSink: DocumentSink {
     }
 
     public func previousOutcome(source: String, sha256: String) async throws -> String? {
-        guard let run else { return nil }
-        if probe.firstSightingInFreshRun(source) { return nil }
-        guard let entry = try await store.journalEntry(run: run, source: source), entry.key.sha256 == sha256 else { return nil }
-        return entry.outcome.rawValue
+        guard run != nil, !probe.firstSightingInFreshRun(source) else { return nil }
+        return try await journaledOutcome(source, sha256: sha256)
     }
 
     /// In a fresh run, the parts of an input seen once are not looked up (nor remembered, so
     /// that the memory of a run does not grow with the rows of an export): they are journaled
     /// under the input's own key, and nothing was journaled under it before it was first seen.
     public func previousOutcome(part: String, of source: String, sha256: String) async throws -> String? {
-        guard let run else { return nil }
-        if probe.partsAreNew(of: source) { return nil }
-        guard let entry = try await store.journalEntry(run: run, source: part), entry.key.sha256 == sha256 else { return nil }
+        guard run != nil, !probe.partsAreNew(of: source) else { return nil }
+        return try await journaledOutcome(part, sha256: sha256)
+    }
+
+    /// The outcome journaled in this run for `key` with the same bytes (`sha256`), if any.
+    private func journaledOutcome(_ key: String, sha256: String) async throws -> String? {
+        guard let run, let entry = try await store.journalEntry(run: run, source: key), entry.key.sha256 == sha256 else { return nil }
         return entry.outcome.rawValue
     }
 
