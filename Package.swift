@@ -93,7 +93,7 @@ let package = Package(
         .target(
             name: "PasserelleValidation",
             dependencies: [
-                "PasserelleXML", "PasserelleModel", "PasserelleCDA", "PasserelleFlat",
+                "PasserelleXML", "PasserelleModel", "PasserelleCDA", "PasserelleFlat", "CPasserelleSystem",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings

@@ -403,31 +403,55 @@ extension DocumentReport {
     /// not documents. Same reports as ``reports(for:seconds:)`` on the file's bytes. `nil` when
     /// the file is not a flat export (CDA and HPRIM are read whole, CDA through `DocumentValidator`).
     /// - Parameter keepingSilentPasses: `false` counts the documents that pass without any
-    ///   diagnostic (after the first) instead of keeping their reports: a text report prints
-    ///   nothing for them but their number, so a large export then holds only reports that say
-    ///   something.
+    ///   diagnostic (after the first) instead of keeping their reports: a SARIF report says
+    ///   nothing of them, so a large export then holds only reports that say something.
     /// - Throws: when the file cannot be opened.
     public static func streamedReports(
         contentsOf url: URL, sourceName: String, profile: ExportProfile, keepingSilentPasses: Bool = true
     ) throws -> StreamedReports? {
+        var tail: [DocumentReport] = []
+        var omitted = 0
+        let head = try streamReports(contentsOf: url, sourceName: sourceName, profile: profile) { report in
+            if !keepingSilentPasses, report.diagnostics.isEmpty {
+                omitted += 1
+            } else {
+                tail.append(report)
+            }
+        }
+        guard let head else { return nil }
+        for index in tail.indices { tail[index].seconds = head.share }
+        return StreamedReports(reports: head.reports + tail, omittedPasses: omitted)
+    }
+
+    /// Streams the reports of a flat export in a file (see
+    /// ``streamedReports(contentsOf:sourceName:profile:keepingSilentPasses:)``) without keeping
+    /// any: `each` gets the report of every document after the first as soon as it is read,
+    /// with no time (``StreamedReportsHead/share`` is each one's time, known at the end). The
+    /// first report is held back: the file-level diagnostics, known at the end, go with it or in
+    /// a report of the whole file before it (``StreamedReportsHead/reports``).
+    /// - Returns: the reports that go before every report `each` got; `nil` when the file is no
+    ///   flat export (`each` is then never called).
+    /// - Throws: when the file cannot be opened, or what `each` throws.
+    public static func streamReports(
+        contentsOf url: URL, sourceName: String, profile: ExportProfile, _ each: (DocumentReport) throws -> Void
+    ) throws -> StreamedReportsHead? {
         guard try DocumentSource.detect(contentsOf: url, hasProfile: true) == .flatExport else { return nil }
         let start = ContinuousClock.now
-        var reports: [DocumentReport] = []
-        var omitted = 0
+        var first: DocumentReport?
+        var documents = 0
         var result = try DocumentSource.readFlatExport(contentsOf: url, sourceName: sourceName, profile: profile) { read in
-            if !keepingSilentPasses, !reports.isEmpty, read.diagnostics.isEmpty {
-                omitted += 1
-                return
-            }
-            reports.append(DocumentReport(read, seconds: 0))
+            documents += 1
+            let report = DocumentReport(read, seconds: 0)
+            if first == nil { first = report } else { try each(report) }
         }
-        if reports.isEmpty || result.diagnostics.containsErrors, result.sha256 == nil {
+        if first == nil || result.diagnostics.containsErrors, result.sha256 == nil {
             result.sha256 = try? DocumentSource.hexSHA256(contentsOf: url)
         }
         let elapsed = start.duration(to: .now)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return StreamedReports(
-            reports: withFileLevel(reports, of: result, seconds: seconds, documents: reports.count + omitted), omittedPasses: omitted)
+        return StreamedReportsHead(
+            reports: withFileLevel(first.map { [$0] } ?? [], of: result, seconds: seconds, documents: documents),
+            share: seconds / Double(max(1, documents)))
     }
 
     /// Reports for everything read from one input: one per document or rejected part. File-level
@@ -472,6 +496,15 @@ extension DetectedFormat {
         case .unknown: nil
         }
     }
+}
+
+/// The end of a streamed read of reports (see ``DocumentReport/streamReports(contentsOf:sourceName:profile:_:)``).
+public struct StreamedReportsHead: Sendable {
+    /// The reports that go before every report handed out: the first document's, after a report
+    /// of the whole file when its diagnostics hold an error (or when no document was read).
+    public var reports: [DocumentReport]
+    /// The time of each document: the time spent on the file shared out evenly.
+    public var share: Double
 }
 
 /// The reports of a streamed read (see ``DocumentReport/streamedReports(contentsOf:sourceName:profile:keepingSilentPasses:)``).

@@ -17,7 +17,9 @@ struct ValidateCommand: AsyncParsableCommand {
         discussion: """
             CDA, HPRIM Santé and HPRIM Net are recognised by content. A CSV or fixed-width export needs \
             --profile; without it the file fails with INPUT-FORMAT-UNKNOWN. A flat file holding several \
-            documents gets one report per document, named by its rows or records.
+            documents gets one report per document, named by its rows or records. An export file is read \
+            as a stream: its rows' reports are rendered as they come, and what a text, JSON or JUnit report \
+            holds beyond 1 MiB per input waits in a file with no name in TMPDIR until its totals are known.
 
             Exit status: 0 when every document passes, 1 when any document has an error, 2 for usage or I/O errors.
 
@@ -77,72 +79,121 @@ struct ValidateCommand: AsyncParsableCommand {
             }
         }
         let validator = DocumentValidator(schema: schemaSet, rules: rules)
-        let (reports, readProblems, omittedPasses) = await validateAll(collected.items, with: validator, profile: exportProfile)
+        let (inputs, readProblems) = await validateAll(collected.items, with: validator, profile: exportProfile)
         readProblems.forEach(printError)
-        let rendered = try format.render(reports, toolVersion: Passerelle.version, omittedPasses: omittedPasses)
-        if let output {
-            do {
-                try rendered.write(to: URL(fileURLWithPath: output))
-            } catch {
-                printError("\(output): cannot write the report (\(error.localizedDescription))")
-                throw ExitCode(ExitStatus.usageOrIO.rawValue)
-            }
-            if format != .text { FileHandle.standardError.write(TextReportSummary.line(reports, omittedPasses: omittedPasses)) }
-        } else {
-            FileHandle.standardOutput.write(rendered)
-        }
-        if !collected.problems.isEmpty || !readProblems.isEmpty || (reports.isEmpty && collected.items.isEmpty) {
-            if reports.isEmpty && collected.items.isEmpty && collected.problems.isEmpty { printError("no documents found") }
+        let totals = try writeReport(of: inputs)
+        if output != nil, format != .text { FileHandle.standardError.write(TextReportSummary.line(totals)) }
+        if !collected.problems.isEmpty || !readProblems.isEmpty || (totals.documents == 0 && collected.items.isEmpty) {
+            if totals.documents == 0 && collected.items.isEmpty && collected.problems.isEmpty { printError("no documents found") }
             throw ExitCode(ExitStatus.usageOrIO.rawValue)
         }
-        if reports.contains(where: { !$0.passed }) { throw ExitCode(ExitStatus.documentsFailed.rawValue) }
+        if totals.failed > 0 { throw ExitCode(ExitStatus.documentsFailed.rawValue) }
     }
 
-    /// Validates inputs with at most `jobs` in flight; reports keep the input order. The text and
-    /// SARIF reports keep no report of a flat-export row that passed without any diagnostic, only
-    /// their number (the third value): they would print nothing for them.
+    /// What is kept of one input's reports until the report is written.
+    enum InputReports: Sendable {
+        /// SARIF: the reports that say something (and the first of each file), and the number of
+        /// the others.
+        case reports(StreamedReports)
+        /// Text, JSON, JUnit: the reports rendered.
+        case rendered(RenderedReports)
+    }
+
+    /// Writes the report of `inputs` (in input order) to `--output` or standard output, as it is
+    /// rendered; returns its totals.
+    private func writeReport(of inputs: [InputReports]) throws -> ReportTotals {
+        let handle: FileHandle
+        if let output {
+            guard FileManager.default.createFile(atPath: output, contents: nil),
+                let opened = FileHandle(forWritingAtPath: output)
+            else {
+                printError("\(output): cannot write the report (\(String(cString: strerror(errno))))")
+                throw ExitCode(ExitStatus.usageOrIO.rawValue)
+            }
+            handle = opened
+        } else {
+            handle = .standardOutput
+        }
+        defer { if output != nil { try? handle.close() } }
+        let sink = { (bytes: [UInt8]) throws in try handle.write(contentsOf: bytes) }
+        do {
+            if format == .sarif {
+                var reports: [DocumentReport] = []
+                var omitted = 0
+                for case .reports(let kept) in inputs {
+                    reports += kept.reports
+                    omitted += kept.omittedPasses
+                }
+                var totals = ReportTotals()
+                reports.forEach { totals.count($0) }
+                totals.documents += omitted
+                try sink(Array(try format.render(reports, toolVersion: Passerelle.version, omittedPasses: omitted)))
+                return totals
+            }
+            let rendered = inputs.compactMap { if case .rendered(let reports) = $0 { reports } else { nil } }
+            return try ReportWriter(format: format, toolVersion: Passerelle.version).write(rendered, to: sink)
+        } catch {
+            printError("\(output ?? "standard output"): cannot write the report (\(error))")
+            throw ExitCode(ExitStatus.usageOrIO.rawValue)
+        }
+    }
+
+    /// Validates inputs with at most `jobs` in flight; the result keeps the input order. A flat
+    /// export is read as a stream and its documents are not kept: text, JSON and JUnit reports
+    /// are rendered as they come (beyond 1 MiB per input, to a spool file with no name), SARIF
+    /// keeps the reports that say something.
     private func validateAll(
         _ items: [InputItem], with validator: DocumentValidator, profile: ExportProfile?
-    ) async -> ([DocumentReport], [String], Int) {
-        var reports = [[DocumentReport]?](repeating: nil, count: items.count)
+    ) async -> ([InputReports], [String]) {
+        var results = [InputReports?](repeating: nil, count: items.count)
         var problems: [String] = []
-        var omittedPasses = 0
-        let keepingSilentPasses = !format.omitsSilentPasses
-        await withTaskGroup(of: (Int, Result<StreamedReports, any Error>).self) { group in
+        let spool = ReportSpool()
+        await withTaskGroup(of: (Int, Result<InputReports, any Error>).self) { group in
             var next = 0
             func submit() {
                 guard next < items.count else { return }
                 let index = next
                 let item = items[index]
                 next += 1
-                group.addTask {
-                    do {
-                        // A flat export is read as a stream: its documents are not kept, only their reports.
-                        if let url = item.url, let profile, let streamed = try DocumentReport.streamedReports(
-                            contentsOf: url, sourceName: item.name, profile: profile, keepingSilentPasses: keepingSilentPasses)
-                        {
-                            return (index, .success(streamed))
-                        }
-                        let bytes = try item.read()
-                        let checked = Self.check(bytes, name: item.name, validator: validator, profile: profile)
-                        return (index, .success(StreamedReports(reports: checked, omittedPasses: 0)))
-                    } catch {
-                        return (index, .failure(error))
-                    }
+                group.addTask { [format] in
+                    (index, Result { try Self.reports(on: item, format: format, validator: validator, profile: profile, spool: spool) })
                 }
             }
             for _ in 0..<min(jobs, items.count) { submit() }
             for await (index, result) in group {
                 switch result {
-                case .success(let itemReports):
-                    reports[index] = itemReports.reports
-                    omittedPasses += itemReports.omittedPasses
+                case .success(let reports): results[index] = reports
+                case .failure(let error as ReportSpoolError): problems.append("\(items[index].name): \(error)")
                 case .failure(let error): problems.append("\(items[index].name): cannot read (\(error.localizedDescription))")
                 }
                 submit()
             }
         }
-        return (reports.compactMap { $0 }.flatMap { $0 }, problems, omittedPasses)
+        return (results.compactMap { $0 }, problems)
+    }
+
+    /// The reports on one input, kept as `format` needs them.
+    static func reports(
+        on item: InputItem, format: ReportFormat, validator: DocumentValidator, profile: ExportProfile?, spool: ReportSpool
+    ) throws -> InputReports {
+        if format == .sarif {
+            if let url = item.url, let profile, let streamed = try DocumentReport.streamedReports(
+                contentsOf: url, sourceName: item.name, profile: profile, keepingSilentPasses: false)
+            {
+                return .reports(streamed)
+            }
+            return .reports(StreamedReports(reports: check(try item.read(), name: item.name, validator: validator, profile: profile), omittedPasses: 0))
+        }
+        var rendered = RenderedReports(format: format, spool: spool)
+        if let url = item.url, let profile, let head = try DocumentReport.streamReports(
+            contentsOf: url, sourceName: item.name, profile: profile, { try rendered.appendSharingTime($0) })
+        {
+            try rendered.finish(head: head.reports, share: head.share)
+        } else {
+            for report in check(try item.read(), name: item.name, validator: validator, profile: profile) { try rendered.append(report) }
+            try rendered.finish(head: [], share: 0)
+        }
+        return .rendered(rendered)
     }
 
     /// Reports on one input: the CDA validator for XML, `DocumentSource` (one report per
@@ -179,10 +230,7 @@ func loadExportProfile(_ path: String?) throws -> ExportProfile? {
 
 /// The one-line summary printed on standard error when the report goes to a file.
 enum TextReportSummary {
-    /// `omittedPasses`: documents that passed and whose reports were not kept.
-    static func line(_ reports: [DocumentReport], omittedPasses: Int = 0) -> Data {
-        let failed = reports.filter { !$0.passed }.count
-        let total = reports.count + omittedPasses
-        return Data("\(total) documents checked: \(total - failed) passed, \(failed) failed\n".utf8)
+    static func line(_ totals: ReportTotals) -> Data {
+        Data("\(totals.documents) documents checked: \(totals.passed) passed, \(totals.failed) failed\n".utf8)
     }
 }

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 import PasserelleTestSupport
 import Testing
 
@@ -193,6 +196,48 @@ struct FlatCLITests {
         #expect(xml.contains("name=\"export.csv row 2\""))
         #expect(xml.contains("name=\"export.csv row 3 (lines 3-4)\""))
         #expect(xml.contains("<failure type=\"FLAT-DATE\""))
+    }
+
+    @Test("JSON and JUnit reports of a 3,000-row export, beyond what validate keeps in memory: every row in order, as when read whole")
+    func largeExportReports() throws {
+        let dir = try TemporaryDirectory()
+        var export = "NOM;NOM_NAISSANCE;PRENOMS;DATE_NAISSANCE;SEXE;NIR;IPP;DATE_CONSULTATION;MOTIF;OBSERVATION\r\n"
+        for row in 0..<3000 {
+            let consultation = row % 500 == 7 ? "31/02/2024" : "03/04/2024"
+            export += "ESSAI;ESSAI;Anne;01/02/1970;F;;P\(row);\(consultation);Suivi;\"Observation \(row)\r\nsur deux lignes\"\r\n"
+        }
+        try dir.write("export.csv", export)
+        let failing = (0..<3000).filter { $0 % 500 == 7 }.map { $0 + 2 }
+        // The JSON report of 3,000 rows (about 2 MB) goes beyond the 1 MiB kept in memory per input.
+        let json = try CLI.run(["validate", "--profile", Self.profile, "--format", "json", "--output", "r.json", "export.csv"], in: dir.url)
+        #expect(json.status == 1, "\(json.stderr)")
+        #expect(json.stderr.contains("3000 documents checked: 2994 passed, 6 failed"), "\(json.stderr)")
+        let written = try Data(contentsOf: dir.url.appendingPathComponent("r.json"))
+        #expect(written.count > 1 << 20)
+        let summary = try JSONDecoder().decode(JSONSummary.self, from: written)
+        #expect((summary.documents, summary.passed, summary.failed) == (3000, 2994, 6))
+        let reports = try #require(try Self.json(written) as? [String: Any])["reports"] as? [[String: Any]]
+        #expect(reports?.map { ($0["records"] as? [Int])?.first ?? 0 } == Array(2...3001))
+        #expect(reports?.filter { $0["passed"] as? Bool == false }.map { ($0["records"] as? [Int])?.first ?? 0 } == failing)
+        // Standard input is read whole, not streamed: the same reports (source and times aside).
+        let whole = try CLI.run(["validate", "--profile", Self.profile, "--format", "json", "-"], in: dir.url, stdin: Data(export.utf8))
+        let wholeSummary = try JSONDecoder().decode(JSONSummary.self, from: whole.stdout)
+        #expect(wholeSummary.reports.map(\.sha256) == summary.reports.map(\.sha256))
+        let unnamed = { (reports: [JSONSummary.Report]) in
+            reports.map { $0.diagnostics.map { "\($0.code) \($0.location.map { "\($0.line):\($0.column)" } ?? "") \($0.message)" } }
+        }
+        #expect(unnamed(wholeSummary.reports) == unnamed(summary.reports))
+
+        let junit = try CLI.run(["validate", "--profile", Self.profile, "--format", "junit", "export.csv"], in: dir.url)
+        #expect(junit.status == 1)
+        let collector = JUnitCollector()
+        let parser = XMLParser(data: junit.stdout)
+        parser.delegate = collector
+        #expect(parser.parse(), "JUnit output must be well-formed XML")
+        #expect(collector.testcases.count == 3000)
+        #expect(collector.testcases.first == "export.csv row 2 (lines 2-3)" && collector.testcases.last == "export.csv row 3001 (lines 6000-6001)")
+        #expect(collector.failed == failing.map { "export.csv row \($0) (lines \(2 * $0 - 2)-\(2 * $0 - 1))" })
+        #expect(collector.rootCounts == JUnitCollector.Counts(tests: 3000, failures: 6))
     }
 
     @Test("a profile with a mistake is a usage error naming the profile")

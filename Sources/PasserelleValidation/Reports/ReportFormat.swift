@@ -17,56 +17,86 @@ public enum ReportFormat: String, Sendable, CaseIterable {
     /// and JUnit list every document.
     public var omitsSilentPasses: Bool { self == .text || self == .sarif }
 
-    /// Renders reports in this format. `omittedPasses`: documents that passed without any
-    /// diagnostic and whose reports were not kept (see ``omitsSilentPasses``; the text report
-    /// counts them in its summary).
+    /// Renders reports in this format, whole, in memory (`passerelle validate` renders text, JSON
+    /// and JUnit input by input instead: ``RenderedReports``, ``ReportWriter``). `omittedPasses`:
+    /// documents that passed without any diagnostic and whose reports were not kept (see
+    /// ``omitsSilentPasses``; the text report counts them in its summary).
     public func render(_ reports: [DocumentReport], toolVersion: String, omittedPasses: Int = 0) throws -> Data {
         precondition(omittedPasses == 0 || omitsSilentPasses, "\(rawValue) reports list every document")
-        return switch self {
-        case .text: Data(TextReport.render(reports, omittedPasses: omittedPasses).utf8)
-        case .json: try JSONReport.render(reports, toolVersion: toolVersion)
-        case .junit: Data(JUnitReport.render(reports).utf8)
-        case .sarif: try SARIFReport.render(reports, toolVersion: toolVersion)
-        }
+        if self == .sarif { return try SARIFReport.render(reports, toolVersion: toolVersion) }
+        var rendered = RenderedReports(format: self, spool: nil)
+        for report in reports { try rendered.append(report) }
+        try rendered.finish(head: [], share: 0)
+        var data = Data()
+        try ReportWriter(format: self, toolVersion: toolVersion).write([rendered], omittedPasses: omittedPasses) { data.append(contentsOf: $0) }
+        return data
     }
 }
 
-/// The classic compiler-style text report.
+/// The classic compiler-style text report: a line per diagnostic (``ReportFormat/fragment(of:timed:)``), then a summary.
 enum TextReport {
-    static func render(_ reports: [DocumentReport], omittedPasses: Int = 0) -> String {
-        var lines: [String] = []
-        for report in reports {
-            for diagnostic in report.diagnostics { lines.append(diagnostic.description) }
-        }
-        let failed = reports.filter { !$0.passed }.count
-        let errors = reports.reduce(0) { $0 + $1.count(.error) }
-        let warnings = reports.reduce(0) { $0 + $1.count(.warning) }
-        let total = reports.count + omittedPasses
-        lines.append(
-            "\(total) document\(total == 1 ? "" : "s") checked: \(total - failed) passed, \(failed) failed "
-                + "(\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s"))")
-        return lines.joined(separator: "\n") + "\n"
+    static func summary(_ totals: ReportTotals) -> String {
+        let (total, failed, errors, warnings) = (totals.documents, totals.failed, totals.errors, totals.warnings)
+        return "\(total) document\(total == 1 ? "" : "s") checked: \(total - failed) passed, \(failed) failed "
+            + "(\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s"))\n"
     }
 }
 
-/// A JSON document with a summary and every report.
+/// A JSON document with a summary and every report, as `JSONEncoder` writes it pretty-printed
+/// with sorted keys — `{"documents", "failed", "passed", "reports": [...], "tool", "version"}` —
+/// written piece by piece: the head with the counts, one element per report, the end.
 enum JSONReport {
-    struct Summary: Encodable {
-        let tool: String
-        let version: String
-        let documents: Int
-        let passed: Int
-        let failed: Int
-        let reports: [DocumentReport]
-    }
-
-    static func render(_ reports: [DocumentReport], toolVersion: String) throws -> Data {
+    static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let failed = reports.filter { !$0.passed }.count
-        let summary = Summary(
-            tool: "passerelle", version: toolVersion, documents: reports.count, passed: reports.count - failed,
-            failed: failed, reports: reports)
-        return try encoder.encode(summary) + Data("\n".utf8)
+        return encoder
+    }
+
+    static func head(_ totals: ReportTotals) -> [UInt8] {
+        Array("{\n  \"documents\" : \(totals.documents),\n  \"failed\" : \(totals.failed),\n  \"passed\" : \(totals.passed),\n  \"reports\" : [\n".utf8)
+    }
+
+    static func end(toolVersion: String) throws -> [UInt8] {
+        Array("\n  ],\n  \"tool\" : \"passerelle\",\n  \"version\" : ".utf8) + (try scalar(toolVersion)) + Array("\n}\n".utf8)
+    }
+
+    /// A scalar as the encoder writes it inside the document.
+    static func scalar(_ value: some Encodable) throws -> [UInt8] {
+        Array(try encoder().encode(value))
+    }
+
+    /// A report as an element of `reports` (indented by four spaces, no separator); without its
+    /// time when `timed` is false, in two pieces around where it goes.
+    static func element(_ report: DocumentReport, timed: Bool) throws -> ReportFragment {
+        let encoded = Array(try encoder().encode(report))
+        guard !timed else { return .complete(indented(encoded[...])) }
+        let key = Array("\n  \"seconds\" : ".utf8)
+        guard let start = find(key, in: encoded) else { throw ReportRenderingError.timeNotFound }
+        let value = start + key.count
+        let end = encoded[value...].firstIndex { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\n") } ?? encoded.endIndex
+        return .aroundTime(indented(encoded[..<value]), indented(encoded[end...], first: false))
+    }
+
+    /// `json` four spaces further in: every line that is not empty (a line break inside a JSON
+    /// string is escaped), the first one only when `first` (a piece that starts a line).
+    private static func indented(_ json: ArraySlice<UInt8>, first: Bool = true) -> [UInt8] {
+        let pad = [UInt8](repeating: UInt8(ascii: " "), count: 4)
+        var result: [UInt8] = []
+        result.reserveCapacity(json.count + json.count / 8)
+        var lineStart = first
+        for byte in json {
+            if lineStart, byte != UInt8(ascii: "\n") { result.append(contentsOf: pad) }
+            result.append(byte)
+            lineStart = byte == UInt8(ascii: "\n")
+        }
+        return result
+    }
+
+    private static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard haystack.count >= needle.count else { return nil }
+        for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
+            if haystack[start..<start + needle.count].elementsEqual(needle) { return start }
+        }
+        return nil
     }
 }

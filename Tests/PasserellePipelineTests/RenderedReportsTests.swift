@@ -1,0 +1,154 @@
+import Foundation
+import PasserelleFlat
+import PasserelleModel
+import PasserelleTestSupport
+import PasserelleValidation
+import Testing
+
+/// `validate` renders text, JSON and JUnit reports input by input, spooling what exceeds memory:
+/// the report must be the one rendered whole, byte for byte.
+@Suite("Reports rendered input by input")
+struct RenderedReportsTests {
+    /// The JSON report as `JSONEncoder` writes the whole summary: the shape the piecewise
+    /// rendering must keep.
+    struct WholeJSON: Encodable {
+        let tool = "passerelle"
+        let version: String
+        let documents: Int
+        let passed: Int
+        let failed: Int
+        let reports: [DocumentReport]
+    }
+
+    static func wholeJSON(_ reports: [DocumentReport], version: String) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let failed = reports.filter { !$0.passed }.count
+        let whole = WholeJSON(version: version, documents: reports.count, passed: reports.count - failed, failed: failed, reports: reports)
+        return try encoder.encode(whole) + Data("\n".utf8)
+    }
+
+    /// Reports of every shape: errors with and without a location, warnings, rows of an export,
+    /// a name XML and JSON must escape, no format, a time with many digits.
+    static let samples: [DocumentReport] = [
+        DocumentReport(
+            source: "c good & <odd> \"name\" / é.xml", format: .cda, size: 1200, sha256: String(repeating: "a", count: 64), rules: "ci-sis",
+            schemaValidated: true,
+            diagnostics: [
+                Diagnostic(code: "XML-MALFORMED", severity: .error, message: "tag <b> not closed\n\"here\"", file: "c.xml",
+                    location: SourceLocation(line: 3, column: 7), path: "/ClinicalDocument"),
+                Diagnostic(code: "CISIS-HEADER", severity: .warning, message: "a warning\u{1}", file: "c.xml"),
+            ], seconds: 0.0123456789),
+        DocumentReport(
+            source: "export.csv", format: .flatExport, size: 124, sha256: String(repeating: "b", count: 64), rules: "none",
+            schemaValidated: false, diagnostics: [], seconds: 3.4832809200000004e-06, records: 2...2, lines: 2...4),
+        DocumentReport(
+            source: "d.xml", format: nil, size: 0, sha256: "", rules: "none", schemaValidated: false,
+            diagnostics: [Diagnostic(code: "INPUT-FORMAT-UNKNOWN", severity: .error, message: "not a document", file: "d.xml")],
+            seconds: 0),
+        DocumentReport(
+            source: "export.csv", format: .flatExport, size: 300, sha256: String(repeating: "c", count: 64), rules: "none",
+            schemaValidated: false,
+            diagnostics: [Diagnostic(code: "FLAT-DATE", severity: .note, message: "a note", file: "export.csv",
+                location: SourceLocation(line: 5, column: 2, record: 3))],
+            seconds: 0.5, records: 3...3, lines: 5...5),
+    ]
+
+    static func text(_ data: Data) -> String { String(decoding: data, as: UTF8.self) }
+
+    @Test("JSON written piece by piece is what JSONEncoder writes for the whole summary, empty included")
+    func jsonAsEncoderWritesIt() throws {
+        for reports in [Self.samples, [], [Self.samples[1]]] {
+            let rendered = try ReportFormat.json.render(reports, toolVersion: "1.2/3")
+            #expect(Self.text(rendered) == Self.text(try Self.wholeJSON(reports, version: "1.2/3")))
+        }
+    }
+
+    @Test("spooled beyond the memory limit, over several inputs: the report rendered whole", arguments: [
+        ReportFormat.text, .json, .junit,
+    ])
+    func spooledAsWhole(format: ReportFormat) throws {
+        let spool = ReportSpool()
+        var inputs: [RenderedReports] = []
+        let reports = (0..<40).map { index in
+            var report = Self.samples[index % Self.samples.count]
+            report.seconds = Double(index % 4) * 0.25
+            return report
+        }
+        for part in stride(from: 0, to: reports.count, by: 15) {
+            var input = RenderedReports(format: format, spool: spool, memoryLimit: 300)
+            for report in reports[part..<min(part + 15, reports.count)] { try input.append(report) }
+            try input.finish(head: [], share: 0)
+            inputs.append(input)
+        }
+        #expect(spool.size > 0, "the reports went beyond 300 bytes per input")
+        var written = Data()
+        let totals = try ReportWriter(format: format, toolVersion: "t").write(inputs, bufferSize: 64) { written.append(contentsOf: $0) }
+        #expect(Self.text(written) == Self.text(try format.render(reports, toolVersion: "t")))
+        #expect(totals.documents == 40 && totals.failed == 20 && totals.seconds == 15)
+    }
+
+    @Test("reports whose time comes at the end of their input, after a head: as if each had its share", arguments: [
+        ReportFormat.text, .json, .junit,
+    ])
+    func timesGivenAtTheEnd(format: ReportFormat) throws {
+        let spool = ReportSpool()
+        var input = RenderedReports(format: format, spool: spool, memoryLimit: 200)
+        let tail = Array(Self.samples.dropFirst())
+        for report in tail { try input.appendSharingTime(report) }
+        let head = [Self.samples[0]]
+        try input.finish(head: head, share: 0.125)
+        var written = Data()
+        try ReportWriter(format: format, toolVersion: "t").write([input]) { written.append(contentsOf: $0) }
+        let expected = head + tail.map { report in
+            var timed = report
+            timed.seconds = 0.125
+            return timed
+        }
+        #expect(Self.text(written) == Self.text(try format.render(expected, toolVersion: "t")))
+    }
+
+    @Test("the text report counts passes it prints nothing for, and its totals")
+    func textTotals() throws {
+        let rendered = Self.text(try ReportFormat.text.render(Self.samples, toolVersion: "t", omittedPasses: 3))
+        #expect(rendered.hasSuffix("\n7 documents checked: 5 passed, 2 failed (2 errors, 1 warning)\n"))
+        #expect(rendered.split(separator: "\n").count == 5 + 1, "a line per diagnostic (the first message holds a line break), the summary")
+    }
+
+    @Test("a flat export streamed into a JSON, JUnit or text report: the report of its reports rendered whole", arguments: [
+        ("lgc/lgc-cp1252-crlf.csv", "lgc-semicolon-cp1252.json"), ("lgc/colibri-utf8.csv", "colibri-comma-quoted.yaml"),
+    ])
+    func streamedExport(export: String, profileName: String) throws {
+        let profile = try ProfileLoader.load(contentsOf: TestPaths.fixture("profiles/\(profileName)"))
+        let url = TestPaths.fixture(export)
+        for format in [ReportFormat.text, .json, .junit] {
+            var input = RenderedReports(format: format, spool: ReportSpool(), memoryLimit: 100)
+            var tail: [DocumentReport] = []
+            let head = try #require(try DocumentReport.streamReports(contentsOf: url, sourceName: export, profile: profile) { report in
+                tail.append(report)
+                try input.appendSharingTime(report)
+            })
+            try input.finish(head: head.reports, share: head.share)
+            var written = Data()
+            try ReportWriter(format: format, toolVersion: "t").write([input]) { written.append(contentsOf: $0) }
+            let expected = head.reports + tail.map { report in
+                var timed = report
+                timed.seconds = head.share
+                return timed
+            }
+            #expect(Self.text(written) == Self.text(try format.render(expected, toolVersion: "t")))
+            #expect(input.totals.documents == expected.count)
+        }
+    }
+
+    @Test("a spool that cannot be created is an error naming its directory, not a lost report")
+    func spoolFailure() throws {
+        let missing = URL(fileURLWithPath: "/nonexistent-\(UUID().uuidString)")
+        var input = RenderedReports(format: .json, spool: ReportSpool(directory: missing), memoryLimit: 10)
+        #expect {
+            try input.append(Self.samples[0])
+        } throws: { error in
+            (error as? ReportSpoolError).map { $0.operation == "create" && "\($0)".contains(missing.path) } ?? false
+        }
+    }
+}
