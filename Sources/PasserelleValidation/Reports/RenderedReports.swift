@@ -106,7 +106,8 @@ public struct RenderedReports: Sendable {
 
     /// Writes the reports in order: the head, then the appended ones.
     func write(to output: inout ReportOutput) throws {
-        let time = try format.timeText(share ?? 0)
+        guard let share else { preconditionFailure("written before finish(head:share:)") }
+        let time = try format.timeText(share)
         try Self.decode(head, time: time, into: &output)
         for segment in segments {
             guard let spool else { preconditionFailure("a segment without a spool") }
