@@ -18,8 +18,8 @@ struct ValidateCommand: AsyncParsableCommand {
             CDA, HPRIM Santé and HPRIM Net are recognised by content. A CSV or fixed-width export needs \
             --profile; without it the file fails with INPUT-FORMAT-UNKNOWN. A flat file holding several \
             documents gets one report per document, named by its rows or records. An export file is read \
-            as a stream: its rows' reports are rendered as they come, and what a text, JSON or JUnit report \
-            holds beyond 1 MiB per input waits in a file with no name in TMPDIR until its totals are known.
+            as a stream: its rows' reports are rendered as they come, and what a report holds beyond 1 MiB \
+            per input waits in a file with no name in TMPDIR until its totals are known.
 
             Exit status: 0 when every document passes, 1 when any document has an error, 2 for usage or I/O errors.
 
@@ -90,18 +90,9 @@ struct ValidateCommand: AsyncParsableCommand {
         if totals.failed > 0 { throw ExitCode(ExitStatus.documentsFailed.rawValue) }
     }
 
-    /// What is kept of one input's reports until the report is written.
-    enum InputReports: Sendable {
-        /// SARIF: the reports that say something (and the first of each file), and the number of
-        /// the others.
-        case reports(StreamedReports)
-        /// Text, JSON, JUnit: the reports rendered.
-        case rendered(RenderedReports)
-    }
-
     /// Writes the report of `inputs` (in input order) to `--output` or standard output, as it is
     /// rendered; returns its totals.
-    private func writeReport(of inputs: [InputReports]) throws -> ReportTotals {
+    private func writeReport(of inputs: [RenderedReports]) throws -> ReportTotals {
         let handle: FileHandle
         if let output {
             guard FileManager.default.createFile(atPath: output, contents: nil),
@@ -115,23 +106,8 @@ struct ValidateCommand: AsyncParsableCommand {
             handle = .standardOutput
         }
         defer { if output != nil { try? handle.close() } }
-        let sink = { (bytes: [UInt8]) throws in try handle.write(contentsOf: bytes) }
         do {
-            if format == .sarif {
-                var reports: [DocumentReport] = []
-                var omitted = 0
-                for case .reports(let kept) in inputs {
-                    reports += kept.reports
-                    omitted += kept.omittedPasses
-                }
-                var totals = ReportTotals()
-                reports.forEach { totals.count($0) }
-                totals.documents += omitted
-                try sink(Array(try format.render(reports, toolVersion: Passerelle.version, omittedPasses: omitted)))
-                return totals
-            }
-            let rendered = inputs.compactMap { if case .rendered(let reports) = $0 { reports } else { nil } }
-            return try ReportWriter(format: format, toolVersion: Passerelle.version).write(rendered, to: sink)
+            return try ReportWriter(format: format, toolVersion: Passerelle.version).write(inputs) { try handle.write(contentsOf: $0) }
         } catch {
             printError("\(output ?? "standard output"): cannot write the report (\(error))")
             throw ExitCode(ExitStatus.usageOrIO.rawValue)
@@ -139,16 +115,15 @@ struct ValidateCommand: AsyncParsableCommand {
     }
 
     /// Validates inputs with at most `jobs` in flight; the result keeps the input order. A flat
-    /// export is read as a stream and its documents are not kept: text, JSON and JUnit reports
-    /// are rendered as they come (beyond 1 MiB per input, to a spool file with no name), SARIF
-    /// keeps the reports that say something.
+    /// export is read as a stream and its documents are not kept: reports are rendered as they
+    /// come, beyond 1 MiB per input into a spool file with no name.
     private func validateAll(
         _ items: [InputItem], with validator: DocumentValidator, profile: ExportProfile?
-    ) async -> ([InputReports], [String]) {
-        var results = [InputReports?](repeating: nil, count: items.count)
+    ) async -> ([RenderedReports], [String]) {
+        var results = [RenderedReports?](repeating: nil, count: items.count)
         var problems: [String] = []
         let spool = ReportSpool()
-        await withTaskGroup(of: (Int, Result<InputReports, any Error>).self) { group in
+        await withTaskGroup(of: (Int, Result<RenderedReports, any Error>).self) { group in
             var next = 0
             func submit() {
                 guard next < items.count else { return }
@@ -172,18 +147,10 @@ struct ValidateCommand: AsyncParsableCommand {
         return (results.compactMap { $0 }, problems)
     }
 
-    /// The reports on one input, kept as `format` needs them.
+    /// The reports on one input, rendered in `format`.
     static func reports(
         on item: InputItem, format: ReportFormat, validator: DocumentValidator, profile: ExportProfile?, spool: ReportSpool
-    ) throws -> InputReports {
-        if format == .sarif {
-            if let url = item.url, let profile, let streamed = try DocumentReport.streamedReports(
-                contentsOf: url, sourceName: item.name, profile: profile, keepingSilentPasses: false)
-            {
-                return .reports(streamed)
-            }
-            return .reports(StreamedReports(reports: check(try item.read(), name: item.name, validator: validator, profile: profile), omittedPasses: 0))
-        }
+    ) throws -> RenderedReports {
         var rendered = RenderedReports(format: format, spool: spool)
         if let url = item.url, let profile, let head = try DocumentReport.streamReports(
             contentsOf: url, sourceName: item.name, profile: profile, { try rendered.appendSharingTime($0) })
@@ -193,7 +160,7 @@ struct ValidateCommand: AsyncParsableCommand {
             for report in check(try item.read(), name: item.name, validator: validator, profile: profile) { try rendered.append(report) }
             try rendered.finish(head: [], share: 0)
         }
-        return .rendered(rendered)
+        return rendered
     }
 
     /// Reports on one input: the CDA validator for XML, `DocumentSource` (one report per

@@ -2,11 +2,12 @@ import Foundation
 import PasserelleFlat
 import PasserelleModel
 import PasserelleTestSupport
-import PasserelleValidation
 import Testing
 
-/// `validate` renders text, JSON and JUnit reports input by input, spooling what exceeds memory:
-/// the report must be the one rendered whole, byte for byte.
+@testable import PasserelleValidation
+
+/// `validate` renders its reports input by input, spooling what exceeds memory: the report must be
+/// the one rendered whole, byte for byte.
 @Suite("Reports rendered input by input")
 struct RenderedReportsTests {
     /// The JSON report as `JSONEncoder` writes the whole summary: the shape the piecewise
@@ -30,6 +31,51 @@ struct RenderedReportsTests {
 
     /// Reports of every shape: errors with and without a location, warnings, rows of an export,
     /// a name XML and JSON must escape, no format, a time with many digits.
+    /// The SARIF log as it was rendered whole, from every report at once: the numbering of rules
+    /// and artifacts that the piecewise rendering must keep.
+    static func wholeSARIF(_ reports: [DocumentReport], version: String) throws -> Data {
+        typealias S = SARIFReport
+        var ruleIndex: [String: Int] = [:], artifactIndices: [String: Int] = [:]
+        var rules: [S.Rule] = [], results: [S.Result] = [], artifacts: [S.Artifact] = []
+        for report in reports {
+            let uri = S.relativeURI(report.source)
+            let artifactIndex: Int
+            if let known = artifactIndices[uri] {
+                artifactIndex = known
+            } else {
+                artifactIndex = artifacts.count
+                artifactIndices[uri] = artifactIndex
+                let whole = report.records == nil
+                artifacts.append(S.Artifact(location: S.ArtifactLocation(uri: uri, index: artifactIndex), length: whole ? report.size : nil,
+                    hashes: whole ? ["sha-256": report.sha256] : nil))
+            }
+            for diagnostic in report.diagnostics {
+                let id = diagnostic.code.rawValue
+                let index: Int
+                if let known = ruleIndex[id] {
+                    index = known
+                } else {
+                    index = rules.count
+                    ruleIndex[id] = index
+                    rules.append(S.Rule(id: id, shortDescription: S.Text(text: id)))
+                }
+                let region = diagnostic.location.map { S.Region(startLine: max(1, $0.line), startColumn: max(1, $0.column)) }
+                let level = switch diagnostic.severity {
+                case .error: "error"
+                case .warning: "warning"
+                case .note: "note"
+                }
+                results.append(S.Result(ruleId: id, ruleIndex: index, level: level, message: S.Text(text: diagnostic.message),
+                    locations: [S.Location(physicalLocation: S.PhysicalLocation(
+                        artifactLocation: S.ArtifactLocation(uri: uri, index: artifactIndex), region: region ?? S.Region(startLine: 1, startColumn: 1)))]))
+            }
+        }
+        let log = S.Log(runs: [S.Run(tool: S.Tool(driver: S.Driver(version: version, rules: rules)), results: results, artifacts: artifacts)])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(log) + Data("\n".utf8)
+    }
+
     static let samples: [DocumentReport] = [
         DocumentReport(
             source: "c good & <odd> \"name\" / é.xml", format: .cda, size: 1200, sha256: String(repeating: "a", count: 64), rules: "ci-sis",
@@ -56,17 +102,18 @@ struct RenderedReportsTests {
 
     static func text(_ data: Data) -> String { String(decoding: data, as: UTF8.self) }
 
-    @Test("JSON written piece by piece is what JSONEncoder writes for the whole summary, empty included")
+    @Test("JSON and SARIF written piece by piece are what JSONEncoder writes for the whole log, empty included")
     func jsonAsEncoderWritesIt() throws {
-        for reports in [Self.samples, [], [Self.samples[1]]] {
+        let many = (0..<9).map { Self.samples[($0 * 7) % Self.samples.count] }
+        for reports in [Self.samples, [], [Self.samples[1]], Self.samples.reversed(), many] {
             let rendered = try ReportFormat.json.render(reports, toolVersion: "1.2/3")
             #expect(Self.text(rendered) == Self.text(try Self.wholeJSON(reports, version: "1.2/3")))
+            let sarif = try ReportFormat.sarif.render(reports, toolVersion: "1.2/3")
+            #expect(Self.text(sarif) == Self.text(try Self.wholeSARIF(reports, version: "1.2/3")))
         }
     }
 
-    @Test("spooled beyond the memory limit, over several inputs: the report rendered whole", arguments: [
-        ReportFormat.text, .json, .junit,
-    ])
+    @Test("spooled beyond the memory limit, over several inputs: the report rendered whole", arguments: ReportFormat.allCases)
     func spooledAsWhole(format: ReportFormat) throws {
         let spool = ReportSpool()
         var inputs: [RenderedReports] = []
@@ -88,9 +135,7 @@ struct RenderedReportsTests {
         #expect(totals.documents == 40 && totals.failed == 20 && totals.seconds == 15)
     }
 
-    @Test("reports whose time comes at the end of their input, after a head: as if each had its share", arguments: [
-        ReportFormat.text, .json, .junit,
-    ])
+    @Test("reports whose time comes at the end of their input, after a head: as if each had its share", arguments: ReportFormat.allCases)
     func timesGivenAtTheEnd(format: ReportFormat) throws {
         let spool = ReportSpool()
         var input = RenderedReports(format: format, spool: spool, memoryLimit: 200)
@@ -115,13 +160,13 @@ struct RenderedReportsTests {
         #expect(rendered.split(separator: "\n").count == 5 + 1, "a line per diagnostic (the first message holds a line break), the summary")
     }
 
-    @Test("a flat export streamed into a JSON, JUnit or text report: the report of its reports rendered whole", arguments: [
+    @Test("a flat export streamed into a report of each format: the report of its reports rendered whole", arguments: [
         ("lgc/lgc-cp1252-crlf.csv", "lgc-semicolon-cp1252.json"), ("lgc/colibri-utf8.csv", "colibri-comma-quoted.yaml"),
     ])
     func streamedExport(export: String, profileName: String) throws {
         let profile = try ProfileLoader.load(contentsOf: TestPaths.fixture("profiles/\(profileName)"))
         let url = TestPaths.fixture(export)
-        for format in [ReportFormat.text, .json, .junit] {
+        for format in ReportFormat.allCases {
             var input = RenderedReports(format: format, spool: ReportSpool(), memoryLimit: 100)
             var tail: [DocumentReport] = []
             let head = try #require(try DocumentReport.streamReports(contentsOf: url, sourceName: export, profile: profile) { report in

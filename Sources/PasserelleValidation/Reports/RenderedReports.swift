@@ -39,17 +39,17 @@ public struct ReportTotals: Sendable, Equatable {
     }
 }
 
-/// The reports of one input rendered for a text, JSON or JUnit report as they come, so that a
-/// multi-million-row export is reported without holding a report per row: each report is
-/// rendered at once and only its bytes are kept, in memory up to `memoryLimit` and beyond it in
-/// the run's ``ReportSpool``. ``ReportWriter`` then writes the inputs in order under the totals
-/// they add up to.
+/// The reports of one input rendered as they come, so that a multi-million-row export is
+/// reported without holding a report per row: each report is rendered at once and only its bytes
+/// are kept, in memory up to `memoryLimit` and beyond it in the run's ``ReportSpool``.
+/// ``ReportWriter`` then writes the inputs in order under the totals they add up to.
 ///
-/// A report read from a stream may not know its time yet (`validate` gives each row of an export
-/// an even share of the time spent on the file, known at its end): it is kept in two pieces
-/// around its time, which ``finish(head:share:)`` supplies.
+/// What a report does not know yet is left as a hole between two pieces of its text, filled when
+/// the report is written: its time, for a row read from a stream (`validate` gives each row of an
+/// export an even share of the time spent on the file, known at its end); in SARIF, the indexes
+/// of its rules and artifact in the whole run (this input's first ones are numbered here).
 public struct RenderedReports: Sendable {
-    /// The format rendered (text, JSON or JUnit; SARIF is rendered whole).
+    /// The format rendered.
     public let format: ReportFormat
     /// The counts of the reports appended so far.
     public private(set) var totals = ReportTotals()
@@ -57,15 +57,21 @@ public struct RenderedReports: Sendable {
     public let memoryLimit: Int
 
     private let spool: ReportSpool?
-    private var head: [UInt8] = []
-    private var pending: [UInt8] = []
+    private var head = Part()
+    private var tail = Part()
     private var segments: [Range<Int64>] = []
     private var awaitingTime = 0
     private var share: Double?
 
+    /// Rendered reports and, for SARIF, the rules and artifacts they name, numbered in order of
+    /// appearance.
+    struct Part: Sendable {
+        var bytes: [UInt8] = []
+        var tables = SARIFTables()
+    }
+
     /// Reports rendered in `format`, beyond `memoryLimit` bytes to `spool` (`nil`: all in memory).
     public init(format: ReportFormat, spool: ReportSpool?, memoryLimit: Int = 1 << 20) {
-        precondition(format != .sarif, "SARIF reports are rendered whole")
         self.format = format
         self.spool = spool
         self.memoryLimit = memoryLimit
@@ -75,7 +81,7 @@ public struct RenderedReports: Sendable {
     public mutating func append(_ report: DocumentReport) throws {
         totals.count(report)
         totals.seconds += report.seconds
-        try Self.encode(format.fragment(of: report, timed: true), into: &pending)
+        try Self.render(report, timed: true, format: format, into: &tail)
         try overflow()
     }
 
@@ -84,7 +90,7 @@ public struct RenderedReports: Sendable {
         precondition(share == nil, "appended after finish")
         totals.count(report)
         awaitingTime += 1
-        try Self.encode(format.fragment(of: report, timed: false), into: &pending)
+        try Self.render(report, timed: false, format: format, into: &tail)
         try overflow()
     }
 
@@ -97,78 +103,123 @@ public struct RenderedReports: Sendable {
         for report in reports {
             headTotals.count(report)
             headTotals.seconds += report.seconds
-            try Self.encode(format.fragment(of: report, timed: true), into: &head)
+            try Self.render(report, timed: true, format: format, into: &head)
         }
-        var tail = totals
-        for _ in 0..<awaitingTime { tail.seconds += share }
-        totals = headTotals + tail
+        var tailTotals = totals
+        for _ in 0..<awaitingTime { tailTotals.seconds += share }
+        totals = headTotals + tailTotals
     }
 
-    /// Writes the reports in order: the head, then the appended ones.
-    func write(to output: inout ReportOutput) throws {
+    /// The SARIF rules and artifacts of the head, then of the appended reports.
+    var tables: (head: SARIFTables, tail: SARIFTables) { (head.tables, tail.tables) }
+
+    /// Writes the reports in order, the head then the appended ones; `numbering` gives the
+    /// run-wide SARIF indexes of the head's and the tail's rules and artifacts.
+    func write(to output: inout ReportOutput, numbering: (head: SARIFNumbering, tail: SARIFNumbering) = (.init(), .init())) throws {
         guard let share else { preconditionFailure("written before finish(head:share:)") }
         let time = try format.timeText(share)
-        try Self.decode(head, time: time, into: &output)
+        try Self.decode(head.bytes, time: time, numbering: numbering.head, into: &output)
         for segment in segments {
             guard let spool else { preconditionFailure("a segment without a spool") }
-            try Self.decode(try spool.read(segment), time: time, into: &output)
+            try Self.decode(try spool.read(segment), time: time, numbering: numbering.tail, into: &output)
         }
-        try Self.decode(pending, time: time, into: &output)
+        try Self.decode(tail.bytes, time: time, numbering: numbering.tail, into: &output)
     }
 
     private mutating func overflow() throws {
-        guard let spool, pending.count >= memoryLimit else { return }
-        segments.append(try spool.append(pending))
-        pending.removeAll(keepingCapacity: true)
+        guard let spool, tail.bytes.count >= memoryLimit else { return }
+        segments.append(try spool.append(tail.bytes))
+        tail.bytes.removeAll(keepingCapacity: true)
     }
 
-    // Entries: a tag byte, then one piece (0: complete) or two pieces around the time (1), each
-    // a 32-bit little-endian length and its bytes. An empty fragment (a text report's document
-    // without diagnostics) is not kept.
+    private static func render(_ report: DocumentReport, timed: Bool, format: ReportFormat, into part: inout Part) throws {
+        for fragment in try format.fragments(of: report, timed: timed, tables: &part.tables) {
+            try encode(fragment, into: &part.bytes)
+        }
+    }
+
+    // Entries: the number of holes (a byte), the first piece, then for each hole its kind (a
+    // byte), its value (32 bits) and the piece after it; a piece is a 32-bit length and its bytes
+    // (lengths and values little-endian). An empty fragment (a text report's document without
+    // diagnostics) is not kept.
 
     private static func encode(_ fragment: ReportFragment, into buffer: inout [UInt8]) throws {
-        switch fragment {
-        case .complete(let bytes):
-            guard !bytes.isEmpty else { return }
-            buffer.append(0)
-            try piece(bytes, into: &buffer)
-        case .aroundTime(let before, let after):
-            buffer.append(1)
-            try piece(before, into: &buffer)
-            try piece(after, into: &buffer)
+        guard fragment.holes.count > 0 || !fragment.pieces[0].isEmpty else { return }
+        buffer.append(UInt8(fragment.holes.count))
+        try piece(fragment.pieces[0], into: &buffer)
+        for (hole, text) in zip(fragment.holes, fragment.pieces.dropFirst()) {
+            switch hole {
+            case .time: buffer.append(0); number(0, into: &buffer)
+            case .ruleIndex(let index): buffer.append(1); number(UInt32(index), into: &buffer)
+            case .artifactIndex(let index): buffer.append(2); number(UInt32(index), into: &buffer)
+            }
+            try piece(text, into: &buffer)
         }
+    }
+
+    private static func number(_ value: UInt32, into buffer: inout [UInt8]) {
+        withUnsafeBytes(of: value.littleEndian) { buffer.append(contentsOf: $0) }
     }
 
     private static func piece(_ bytes: [UInt8], into buffer: inout [UInt8]) throws {
         guard let count = UInt32(exactly: bytes.count) else { throw ReportRenderingError.reportTooLarge(bytes.count) }
-        withUnsafeBytes(of: count.littleEndian) { buffer.append(contentsOf: $0) }
+        number(count, into: &buffer)
         buffer.append(contentsOf: bytes)
     }
 
-    private static func decode(_ buffer: [UInt8], time: [UInt8], into output: inout ReportOutput) throws {
+    private static func decode(_ buffer: [UInt8], time: [UInt8], numbering: SARIFNumbering, into output: inout ReportOutput) throws {
         var offset = 0
+        func number() -> Int {
+            defer { offset += 4 }
+            return buffer[offset..<offset + 4].reversed().reduce(0) { $0 << 8 | Int($1) }
+        }
         func piece() -> ArraySlice<UInt8> {
-            let count = buffer[offset..<offset + 4].reversed().reduce(0) { $0 << 8 | Int($1) }
-            defer { offset += 4 + count }
-            return buffer[offset + 4..<offset + 4 + count]
+            let count = number()
+            defer { offset += count }
+            return buffer[offset..<offset + count]
         }
         while offset < buffer.count {
-            let tag = buffer[offset]
+            let holes = Int(buffer[offset])
             offset += 1
             try output.beginElement()
             try output.write(piece())
-            if tag == 1 {
-                try output.write(time[...])
+            for _ in 0..<holes {
+                let kind = buffer[offset]
+                offset += 1
+                let value = number()
+                switch kind {
+                case 0: try output.write(time[...])
+                case 1: try output.write(Array(String(numbering.rules[value]).utf8)[...])
+                default: try output.write(Array(String(numbering.artifacts[value]).utf8)[...])
+                }
                 try output.write(piece())
             }
         }
     }
 }
 
-/// One report rendered: whole, or in two pieces around its time.
-enum ReportFragment {
-    case complete([UInt8])
-    case aroundTime([UInt8], [UInt8])
+/// One rendered element of a report's list (a document's report; in SARIF, one result):
+/// pieces of text with, between two of them, a value known only when the report is written.
+struct ReportFragment {
+    /// One more than `holes`.
+    var pieces: [[UInt8]]
+    var holes: [ReportHole]
+
+    static func complete(_ bytes: [UInt8]) -> ReportFragment { ReportFragment(pieces: [bytes], holes: []) }
+
+    static func aroundTime(_ before: [UInt8], _ after: [UInt8]) -> ReportFragment {
+        ReportFragment(pieces: [before, after], holes: [.time])
+    }
+}
+
+/// A value filled in when the report is written.
+enum ReportHole {
+    /// The document's time.
+    case time
+    /// The run-wide index of the input's n-th rule (SARIF).
+    case ruleIndex(Int)
+    /// The run-wide index of the input's n-th artifact (SARIF).
+    case artifactIndex(Int)
 }
 
 /// A report could not be rendered.
@@ -177,11 +228,14 @@ public enum ReportRenderingError: Error, CustomStringConvertible {
     case reportTooLarge(Int)
     /// The JSON encoder's output lacked the time.
     case timeNotFound
+    /// The JSON encoder's output lacked a key where a value is filled in later.
+    case holeNotFound(String)
 
     public var description: String {
         switch self {
         case .reportTooLarge(let size): "a document report of \(size) bytes is too large to render"
         case .timeNotFound: "a JSON document report without its time"
+        case .holeNotFound(let key): "a rendered report without \(key)"
         }
     }
 }
@@ -220,17 +274,17 @@ public struct ReportOutput {
     }
 }
 
-/// Writes a whole text, JSON or JUnit report from inputs rendered one by one
-/// (``RenderedReports``): the head with the totals, every input's reports in order, the end.
+/// Writes a whole report from inputs rendered one by one (``RenderedReports``): the head with
+/// the totals (and, for SARIF, the artifacts), every input's reports in order, the end (for
+/// SARIF, the rules).
 public struct ReportWriter: Sendable {
     /// The format written.
     public let format: ReportFormat
-    /// The version the JSON report names.
+    /// The version the JSON and SARIF reports name.
     public let toolVersion: String
 
-    /// A writer for `format` (not SARIF).
+    /// A writer for `format`.
     public init(format: ReportFormat, toolVersion: String) {
-        precondition(format != .sarif, "SARIF reports are rendered whole")
         self.format = format
         self.toolVersion = toolVersion
     }
@@ -244,27 +298,34 @@ public struct ReportWriter: Sendable {
     ) throws -> ReportTotals {
         var totals = inputs.reduce(ReportTotals()) { $0 + $1.totals }
         totals.documents += omittedPasses
-        var output = ReportOutput(separator: format == .json ? Array(",\n".utf8) : [], bufferSize: bufferSize, sink: sink)
-        try output.write(try format.reportHead(totals, toolVersion: toolVersion)[...])
-        for input in inputs {
-            precondition(input.format == format, "an input rendered in another format")
-            try input.write(to: &output)
+        var output = ReportOutput(separator: format == .json || format == .sarif ? Array(",\n".utf8) : [], bufferSize: bufferSize, sink: sink)
+        var run = SARIFTables()
+        var numberings: [(head: SARIFNumbering, tail: SARIFNumbering)] = []
+        if format == .sarif {
+            numberings = inputs.map { input in (run.absorb(input.tables.head), run.absorb(input.tables.tail)) }
         }
-        try output.write(try format.reportEnd(totals, toolVersion: toolVersion)[...])
+        let (head, end) = try format.envelope(totals, sarif: run, toolVersion: toolVersion)
+        try output.write(head[...])
+        for (index, input) in inputs.enumerated() {
+            precondition(input.format == format, "an input rendered in another format")
+            if format == .sarif { try input.write(to: &output, numbering: numberings[index]) } else { try input.write(to: &output) }
+        }
+        try output.write(end[...])
         try output.flush()
         return totals
     }
 }
 
 extension ReportFormat {
-    /// One report as this format renders it in the list of documents; `timed: false` leaves its
-    /// time out, to be put between the two pieces.
-    func fragment(of report: DocumentReport, timed: Bool) throws -> ReportFragment {
+    /// One report as this format renders it in its list: one element (none for a text report's
+    /// document without diagnostics), or in SARIF one result per diagnostic; `timed: false`
+    /// leaves its time as a hole. SARIF numbers the rules and artifact in `tables`.
+    func fragments(of report: DocumentReport, timed: Bool, tables: inout SARIFTables) throws -> [ReportFragment] {
         switch self {
-        case .text: .complete(Array(report.diagnostics.map { $0.description + "\n" }.joined().utf8))
-        case .json: try JSONReport.element(report, timed: timed)
-        case .junit: JUnitReport.testcase(report, timed: timed)
-        case .sarif: preconditionFailure("SARIF reports are rendered whole")
+        case .text: [.complete(Array(report.diagnostics.map { $0.description + "\n" }.joined().utf8))]
+        case .json: [try JSONReport.element(report, timed: timed)]
+        case .junit: [JUnitReport.testcase(report, timed: timed)]
+        case .sarif: try SARIFReport.results(of: report, tables: &tables)
         }
     }
 
@@ -277,22 +338,13 @@ extension ReportFormat {
         }
     }
 
-    /// What goes before the documents.
-    func reportHead(_ totals: ReportTotals, toolVersion: String) throws -> [UInt8] {
+    /// What goes before and after the documents.
+    func envelope(_ totals: ReportTotals, sarif: SARIFTables, toolVersion: String) throws -> (head: [UInt8], end: [UInt8]) {
         switch self {
-        case .json: JSONReport.head(totals)
-        case .junit: JUnitReport.head(totals)
-        case .text, .sarif: []
-        }
-    }
-
-    /// What goes after the documents.
-    func reportEnd(_ totals: ReportTotals, toolVersion: String) throws -> [UInt8] {
-        switch self {
-        case .text: Array(TextReport.summary(totals).utf8)
-        case .json: try JSONReport.end(toolVersion: toolVersion)
-        case .junit: Array(JUnitReport.end.utf8)
-        case .sarif: []
+        case .text: ([], Array(TextReport.summary(totals).utf8))
+        case .json: (JSONReport.head(totals), try JSONReport.end(toolVersion: toolVersion))
+        case .junit: (JUnitReport.head(totals), Array(JUnitReport.end.utf8))
+        case .sarif: try SARIFReport.envelope(sarif, toolVersion: toolVersion)
         }
     }
 }

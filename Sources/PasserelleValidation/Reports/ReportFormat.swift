@@ -17,13 +17,12 @@ public enum ReportFormat: String, Sendable, CaseIterable {
     /// and JUnit list every document.
     public var omitsSilentPasses: Bool { self == .text || self == .sarif }
 
-    /// Renders reports in this format, whole, in memory (`passerelle validate` renders text, JSON
-    /// and JUnit input by input instead: ``RenderedReports``, ``ReportWriter``). `omittedPasses`:
+    /// Renders reports in this format, whole, in memory (`passerelle validate` renders them
+    /// input by input instead: ``RenderedReports``, ``ReportWriter``). `omittedPasses`:
     /// documents that passed without any diagnostic and whose reports were not kept (see
     /// ``omitsSilentPasses``; the text report counts them in its summary).
     public func render(_ reports: [DocumentReport], toolVersion: String, omittedPasses: Int = 0) throws -> Data {
         precondition(omittedPasses == 0 || omitsSilentPasses, "\(rawValue) reports list every document")
-        if self == .sarif { return try SARIFReport.render(reports, toolVersion: toolVersion) }
         var rendered = RenderedReports(format: self, spool: nil)
         for report in reports { try rendered.append(report) }
         try rendered.finish(head: [], share: 0)
@@ -69,18 +68,22 @@ enum JSONReport {
     /// time when `timed` is false, in two pieces around where it goes.
     static func element(_ report: DocumentReport, timed: Bool) throws -> ReportFragment {
         let encoded = Array(try encoder().encode(report))
-        guard !timed else { return .complete(indented(encoded[...])) }
+        guard !timed else { return .complete(JSONText.indented(encoded[...], by: 4)) }
         let key = Array("\n  \"seconds\" : ".utf8)
-        guard let start = find(key, in: encoded) else { throw ReportRenderingError.timeNotFound }
+        guard let start = JSONText.find(key, in: encoded) else { throw ReportRenderingError.timeNotFound }
         let value = start + key.count
         let end = encoded[value...].firstIndex { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\n") } ?? encoded.endIndex
-        return .aroundTime(indented(encoded[..<value]), indented(encoded[end...], first: false))
+        return .aroundTime(JSONText.indented(encoded[..<value], by: 4), JSONText.indented(encoded[end...], by: 4, first: false))
     }
+}
 
-    /// `json` four spaces further in: every line that is not empty (a line break inside a JSON
-    /// string is escaped), the first one only when `first` (a piece that starts a line).
-    private static func indented(_ json: ArraySlice<UInt8>, first: Bool = true) -> [UInt8] {
-        let pad = [UInt8](repeating: UInt8(ascii: " "), count: 4)
+/// Byte-level helpers for JSON text written by `JSONEncoder` (pretty-printed: a line break only
+/// between tokens, never raw inside a string).
+enum JSONText {
+    /// `json` `spaces` further in: every line that is not empty, the first one only when `first`
+    /// (a piece that starts a line).
+    static func indented(_ json: ArraySlice<UInt8>, by spaces: Int, first: Bool = true) -> [UInt8] {
+        let pad = [UInt8](repeating: UInt8(ascii: " "), count: spaces)
         var result: [UInt8] = []
         result.reserveCapacity(json.count + json.count / 8)
         var lineStart = first
@@ -92,7 +95,8 @@ enum JSONReport {
         return result
     }
 
-    private static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
+    /// Where `needle` first occurs in `haystack`.
+    static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
         guard haystack.count >= needle.count else { return nil }
         for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
             if haystack[start..<start + needle.count].elementsEqual(needle) { return start }

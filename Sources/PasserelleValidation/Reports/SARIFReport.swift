@@ -69,53 +69,62 @@ enum SARIFReport {
         let hashes: [String: String]?
     }
 
-    static func render(_ reports: [DocumentReport], toolVersion: String) throws -> Data {
-        var ruleIndex: [String: Int] = [:]
-        var rules: [Rule] = []
-        var results: [Result] = []
-        var artifacts: [Artifact] = []
-        var artifactIndices: [String: Int] = [:]
-        for report in reports {
+    /// The results of one report, one per diagnostic, each an element of `results` (indented by
+    /// eight spaces) with its rule and artifact indexes as holes: the input's own numbering in
+    /// `tables`, made run-wide when the log is written. The report's artifact (its file, named by
+    /// the first report that names it) is numbered even when it has no diagnostic.
+    static func results(of report: DocumentReport, tables: inout SARIFTables) throws -> [ReportFragment] {
+        let uri = relativeURI(report.source)
+        let artifact = tables.artifact(uri) {
             // One artifact per file, even when a flat file yields several document reports.
-            let uri = relativeURI(report.source)
-            let artifactIndex: Int
-            if let known = artifactIndices[uri] {
-                artifactIndex = known
-            } else {
-                artifactIndex = artifacts.count
-                artifactIndices[uri] = artifactIndex
-                let whole = report.records == nil
-                artifacts.append(
-                    Artifact(
-                        location: ArtifactLocation(uri: uri, index: artifactIndex), length: whole ? report.size : nil,
-                        hashes: whole ? ["sha-256": report.sha256] : nil))
-            }
-            for diagnostic in report.diagnostics {
-                let id = diagnostic.code.rawValue
-                let index: Int
-                if let known = ruleIndex[id] {
-                    index = known
-                } else {
-                    index = rules.count
-                    ruleIndex[id] = index
-                    rules.append(Rule(id: id, shortDescription: Text(text: id)))
-                }
-                let region = diagnostic.location.map { Region(startLine: max(1, $0.line), startColumn: max(1, $0.column)) }
-                results.append(
-                    Result(
-                        ruleId: id, ruleIndex: index, level: level(diagnostic.severity), message: Text(text: diagnostic.message),
-                        locations: [
-                            Location(
-                                physicalLocation: PhysicalLocation(
-                                    artifactLocation: ArtifactLocation(uri: uri, index: artifactIndex),
-                                    region: region ?? Region(startLine: 1, startColumn: 1)))
-                        ]))
-            }
+            let whole = report.records == nil
+            return Artifact(location: ArtifactLocation(uri: uri, index: 0), length: whole ? report.size : nil,
+                hashes: whole ? ["sha-256": report.sha256] : nil)
         }
-        let log = Log(runs: [Run(tool: Tool(driver: Driver(version: toolVersion, rules: rules)), results: results, artifacts: artifacts)])
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(log) + Data("\n".utf8)
+        let encoder = JSONReport.encoder()
+        return try report.diagnostics.map { diagnostic in
+            let id = diagnostic.code.rawValue
+            let rule = tables.rule(id)
+            let region = diagnostic.location.map { Region(startLine: max(1, $0.line), startColumn: max(1, $0.column)) }
+            let result = Result(
+                ruleId: id, ruleIndex: 0, level: level(diagnostic.severity), message: Text(text: diagnostic.message),
+                locations: [
+                    Location(
+                        physicalLocation: PhysicalLocation(
+                            artifactLocation: ArtifactLocation(uri: uri, index: 0), region: region ?? Region(startLine: 1, startColumn: 1)))
+                ])
+            let encoded = Array(try encoder.encode(result))
+            // Both indexes were written 0; keys are found with their quotes (a quote inside a
+            // string is escaped, so a message cannot imitate them).
+            var holes: [(at: Int, hole: ReportHole)] = []
+            for (key, hole) in [("\"index\" : ", ReportHole.artifactIndex(artifact)), ("\"ruleIndex\" : ", .ruleIndex(rule))] {
+                guard let start = JSONText.find(Array(key.utf8), in: encoded) else { throw ReportRenderingError.holeNotFound(key) }
+                holes.append((start + key.utf8.count, hole))
+            }
+            holes.sort { $0.at < $1.at }
+            var pieces: [[UInt8]] = []
+            var from = 0
+            for (index, (at, _)) in holes.enumerated() {
+                pieces.append(JSONText.indented(encoded[from..<at], by: 8, first: index == 0))
+                from = encoded[at...].firstIndex { !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } ?? encoded.endIndex
+            }
+            pieces.append(JSONText.indented(encoded[from...], by: 8, first: false))
+            return ReportFragment(pieces: pieces, holes: holes.map(\.hole))
+        }
+    }
+
+    /// The log around its results: the artifacts and rules of the whole run.
+    static func envelope(_ run: SARIFTables, toolVersion: String) throws -> (head: [UInt8], end: [UInt8]) {
+        let artifacts = run.artifacts.enumerated().map { index, artifact in
+            Artifact(location: ArtifactLocation(uri: artifact.location.uri, index: index), length: artifact.length, hashes: artifact.hashes)
+        }
+        let rules = run.rules.map { Rule(id: $0, shortDescription: Text(text: $0)) }
+        let log = Log(runs: [Run(tool: Tool(driver: Driver(version: toolVersion, rules: rules)), results: [], artifacts: artifacts)])
+        let encoded = Array(try JSONReport.encoder().encode(log)) + Array("\n".utf8)
+        let marker = Array("\"results\" : [\n".utf8)
+        guard let start = JSONText.find(marker, in: encoded) else { throw ReportRenderingError.holeNotFound("results") }
+        let split = start + marker.count
+        return (Array(encoded[..<split]), Array(encoded[split...]))
     }
 
     private static func level(_ severity: Severity) -> String {
@@ -142,4 +151,43 @@ enum SARIFReport {
         while trimmed.hasPrefix("./") { trimmed.removeFirst(2) }
         return trimmed.addingPercentEncoding(withAllowedCharacters: allowed) ?? trimmed
     }
+}
+
+/// The rules and artifacts of SARIF results, numbered in order of appearance: an input's own, or
+/// the whole run's.
+struct SARIFTables: Sendable {
+    private(set) var rules: [String] = []
+    private var ruleIndexes: [String: Int] = [:]
+    private(set) var artifacts: [SARIFReport.Artifact] = []
+    private var artifactIndexes: [String: Int] = [:]
+
+    /// The number of rule `id`, numbered now when it is new.
+    mutating func rule(_ id: String) -> Int {
+        if let known = ruleIndexes[id] { return known }
+        ruleIndexes[id] = rules.count
+        rules.append(id)
+        return rules.count - 1
+    }
+
+    /// The number of the artifact at `uri`, made by `make` when it is new.
+    mutating func artifact(_ uri: String, make: () -> SARIFReport.Artifact) -> Int {
+        if let known = artifactIndexes[uri] { return known }
+        artifactIndexes[uri] = artifacts.count
+        artifacts.append(make())
+        return artifacts.count - 1
+    }
+
+    /// Numbers `part`'s rules and artifacts here (the run's tables, after the parts before it);
+    /// returns what each of `part`'s numbers becomes.
+    mutating func absorb(_ part: SARIFTables) -> SARIFNumbering {
+        SARIFNumbering(
+            rules: part.rules.map { rule($0) },
+            artifacts: part.artifacts.map { artifact in self.artifact(artifact.location.uri) { artifact } })
+    }
+}
+
+/// The run-wide numbers of an input's rules and artifacts, by the input's own numbers.
+struct SARIFNumbering: Sendable {
+    var rules: [Int] = []
+    var artifacts: [Int] = []
 }
