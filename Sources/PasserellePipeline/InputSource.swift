@@ -1,5 +1,4 @@
 public import Foundation
-import CPasserelleSystem
 import ZIPFoundation
 #if canImport(Glibc)
 import Glibc
@@ -360,66 +359,19 @@ public struct InputSource: Sendable {
         return .envelope(Envelope(sourceName: name, bytes: bytes, receivedAt: modified))
     }
 
-    /// Reads standard input (`input`: another stream in tests).
+    /// Reads standard input (`input`: another stream in tests): in memory up to the entry limit,
+    /// beyond it spooled to a file with no name (``StandardInput``) and streamed from there.
     func readStandardInput(from input: FileHandle = .standardInput) -> InputEvent {
-        var bytes = Data()
-        while let chunk = try? input.read(upToCount: 1 << 20), !chunk.isEmpty {
-            bytes.append(chunk)
-            if bytes.count > limits.maxEntrySize { return spoolStandardInput(after: bytes, from: input) }
-        }
-        return .envelope(Envelope(sourceName: "-", bytes: bytes, receivedAt: receivedAt))
-    }
-
-    /// Standard input above the limit (`zcat export.csv.gz | passerelle ingest -`): the rest is
-    /// written, as it comes, to a file with no name in the temporary directory — no other process
-    /// can open it, and the system frees it when this process ends, crash included — so that a
-    /// flat export is hashed and streamed from it as from a file. The descriptor stays open for
-    /// the run (standard input is read once).
-    func spoolStandardInput(after prefix: Data, from input: FileHandle) -> InputEvent {
-        #if os(Linux)
-        let directory = FileManager.default.temporaryDirectory.path
-        let descriptor = passerelle_open_anonymous_file(directory)
-        guard descriptor >= 0 else {
-            return .unreadable(source: "-", reason: "[INPUT-TOO-LARGE] standard input is above the limit of \(limits.maxEntrySize) bytes "
-                + "and cannot be spooled to \(directory) (\(String(cString: strerror(errno))))")
-        }
-        var chunk = prefix
-        repeat {
-            if let failure = Self.writeAll(chunk, to: descriptor) {
-                close(descriptor)
-                return .unreadable(source: "-", reason: "[INPUT-IO] cannot spool standard input to \(directory) (\(failure))")
+        do {
+            switch try StandardInput.read(input, memoryLimit: limits.maxEntrySize) {
+            case .bytes(let bytes):
+                return .envelope(Envelope(sourceName: "-", bytes: bytes, receivedAt: receivedAt))
+            case .spooled(let url, let size, let modified):
+                let stamp = FileStamp(size: size, modified: modified)
+                return .largeFile(LargeFile(url: url, name: "-", size: size, modified: receivedAt, limit: limits.maxEntrySize, stamp: stamp))
             }
-            chunk = (try? input.read(upToCount: 1 << 20)) ?? Data()
-        } while !chunk.isEmpty
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else {
-            close(descriptor)
-            return .unreadable(source: "-", reason: "[INPUT-IO] cannot spool standard input (\(String(cString: strerror(errno))))")
-        }
-        let stamp = FileStamp(info)
-        return .largeFile(LargeFile(
-            url: URL(fileURLWithPath: "/proc/self/fd/\(descriptor)"), name: "-", size: stamp.size, modified: receivedAt,
-            limit: limits.maxEntrySize, stamp: stamp))
-        #else
-        return .unreadable(source: "-", reason: "[INPUT-TOO-LARGE] standard input is above the limit of \(limits.maxEntrySize) bytes")
-        #endif
-    }
-
-    /// Writes all of `data`; the reason when it cannot.
-    private static func writeAll(_ data: Data, to descriptor: Int32) -> String? {
-        data.withUnsafeBytes { buffer -> String? in
-            var written = 0
-            while written < buffer.count {
-                let count = write(descriptor, buffer.baseAddress! + written, buffer.count - written)
-                if count > 0 {
-                    written += count
-                } else if count < 0, errno == EINTR {
-                    continue
-                } else {
-                    return String(cString: strerror(errno))
-                }
-            }
-            return nil
+        } catch {
+            return .unreadable(source: "-", reason: error.description)
         }
     }
 

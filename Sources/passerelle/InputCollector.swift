@@ -5,11 +5,33 @@ import PasserellePipeline
 struct InputItem: Sendable {
     /// Name used in reports: the path as found, or `-` for standard input.
     let name: String
-    /// The file, or `nil` for standard input.
+    /// The file (for standard input once spooled, its spool), or `nil` for standard input.
     let url: URL?
+    /// Standard input once read, when it was small enough to keep in memory.
+    var bytes: Data?
+
+    init(name: String, url: URL?, bytes: Data? = nil) {
+        self.name = name
+        self.url = url
+        self.bytes = bytes
+    }
+
+    /// Standard input in memory up to 1 MiB, beyond it spooled to a file with no name: a flat
+    /// export piped in is then streamed from the spool as from a file, in bounded memory.
+    static let standardInputMemoryLimit = 1 << 20
+
+    /// This item with standard input read (kept in memory, or spooled); any other item as it is.
+    func readingStandardInput() throws -> InputItem {
+        guard url == nil, bytes == nil else { return self }
+        switch try StandardInput.read(memoryLimit: Self.standardInputMemoryLimit) {
+        case .bytes(let bytes): return InputItem(name: name, url: nil, bytes: bytes)
+        case .spooled(let url, _, _): return InputItem(name: name, url: url)
+        }
+    }
 
     /// Reads the bytes.
     func read() throws -> Data {
+        if let bytes { return bytes }
         guard let url else { return FileHandle.standardInput.readDataToEndOfFile() }
         return try Data(contentsOf: url, options: .mappedIfSafe)
     }

@@ -35,7 +35,6 @@ struct InspectCommand: AsyncParsableCommand {
 
     func run() async throws {
         let exportProfile = try loadExportProfile(profile)
-        let item = InputItem(name: path, url: path == "-" ? nil : URL(fileURLWithPath: path))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
@@ -44,6 +43,8 @@ struct InspectCommand: AsyncParsableCommand {
         var printer = DocumentPrinter(encoder: encoder, output: output)
         let result: DocumentSourceResult
         do {
+            // Standard input above 1 MiB is spooled, then streamed like a file.
+            let item = try InputItem(name: path, url: path == "-" ? nil : URL(fileURLWithPath: path)).readingStandardInput()
             if let url = item.url {
                 result = try DocumentSource.readDocuments(contentsOf: url, sourceName: path, profile: exportProfile) { read in
                     try printer.print(read)
@@ -54,7 +55,7 @@ struct InspectCommand: AsyncParsableCommand {
                 for read in result.documents { try printer.print(read) }
             }
         } catch {
-            printError("\(path): cannot read (\(error.localizedDescription))")
+            printError("\(path): \(readFailure(error))")
             throw ExitCode(ExitStatus.usageOrIO.rawValue)
         }
         result.diagnostics.forEach { printError($0.description) }

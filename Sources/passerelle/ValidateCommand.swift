@@ -3,6 +3,7 @@ import Foundation
 import PasserelleCDA
 import PasserelleFlat
 import PasserelleModel
+import PasserellePipeline
 import PasserelleValidation
 import PasserelleXML
 
@@ -138,8 +139,7 @@ struct ValidateCommand: AsyncParsableCommand {
             for await (index, result) in group {
                 switch result {
                 case .success(let reports): results[index] = reports
-                case .failure(let error as ReportSpoolError): problems.append("\(items[index].name): \(error)")
-                case .failure(let error): problems.append("\(items[index].name): cannot read (\(error.localizedDescription))")
+                case .failure(let error): problems.append("\(items[index].name): \(readFailure(error))")
                 }
                 submit()
             }
@@ -151,6 +151,7 @@ struct ValidateCommand: AsyncParsableCommand {
     static func reports(
         on item: InputItem, format: ReportFormat, validator: DocumentValidator, profile: ExportProfile?, spool: ReportSpool
     ) throws -> RenderedReports {
+        let item = try item.readingStandardInput()
         var rendered = RenderedReports(format: format, spool: spool)
         if let url = item.url, let profile, let head = try DocumentReport.streamReports(
             contentsOf: url, sourceName: item.name, profile: profile, { try rendered.appendSharingTime($0) })
@@ -181,6 +182,16 @@ struct ValidateCommand: AsyncParsableCommand {
         if !extensions.isEmpty { return Set(extensions.map { $0.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ".")) }) }
         let base: Set<String> = ["xml", "hpr", "hprim"]
         return profile == nil ? base : base.union(["csv", "tsv", "txt", "dat"])
+    }
+}
+
+/// What stopped an input from being read, for a message after its name: the spool's and standard
+/// input's own messages, `cannot read (…)` otherwise.
+func readFailure(_ error: any Error) -> String {
+    switch error {
+    case let error as ReportSpoolError: error.description
+    case let error as StandardInputError: error.description
+    default: "cannot read (\(error.localizedDescription))"
     }
 }
 

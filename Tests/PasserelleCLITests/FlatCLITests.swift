@@ -240,6 +240,34 @@ struct FlatCLITests {
         #expect(collector.rootCounts == JUnitCollector.Counts(tests: 3000, failures: 6))
     }
 
+    @Test("an export above 1 MiB on standard input is spooled and streamed: validate and inspect report every row, as for its file")
+    func largeExportOnStandardInput() throws {
+        let dir = try TemporaryDirectory()
+        var export = "NOM;NOM_NAISSANCE;PRENOMS;DATE_NAISSANCE;SEXE;NIR;IPP;DATE_CONSULTATION;MOTIF;OBSERVATION\r\n"
+        let padding = String(repeating: "suivi sans particularite ", count: 8)
+        for row in 0..<6000 {
+            let consultation = row == 4321 ? "31/02/2024" : "03/04/2024"
+            export += "ESSAI;ESSAI;Anne;01/02/1970;F;;P\(row);\(consultation);Suivi;Observation \(row) \(padding)\r\n"
+        }
+        #expect(export.utf8.count > 1 << 20)
+        try dir.write("export.csv", export)
+        let fromFile = try CLI.run(["validate", "--profile", Self.profile, "--format", "json", "export.csv"], in: dir.url)
+        let piped = try CLI.run(["validate", "--profile", Self.profile, "--format", "json", "-"], in: dir.url, stdin: Data(export.utf8))
+        #expect(piped.status == 1, "\(piped.stderr)")
+        let fileSummary = try JSONDecoder().decode(JSONSummary.self, from: fromFile.stdout)
+        let pipedSummary = try JSONDecoder().decode(JSONSummary.self, from: piped.stdout)
+        #expect((pipedSummary.documents, pipedSummary.failed) == (6000, 1))
+        #expect(pipedSummary.reports.allSatisfy { $0.source == "-" })
+        #expect(pipedSummary.reports.map(\.sha256) == fileSummary.reports.map(\.sha256))
+        #expect(pipedSummary.reports.map(\.passed) == fileSummary.reports.map(\.passed))
+
+        let inspected = try CLI.run(["inspect", "--profile", Self.profile, "-"], in: dir.url, stdin: Data(export.utf8))
+        #expect(inspected.status == 1, "one row fails")
+        let documents = try #require(try Self.json(inspected.stdout) as? [[String: Any]])
+        #expect(documents.count == 5999)
+        #expect(inspected.stderr.contains("-:4323:"), "\(inspected.stderr.prefix(500))")
+    }
+
     @Test("a profile with a mistake is a usage error naming the profile")
     func badProfile() throws {
         let dir = try Self.scratch(["export.csv": "lgc/lgc-cp1252-crlf.csv"])

@@ -154,6 +154,36 @@ struct StreamedIngestTests {
         try await store.close()
     }
 
+    @Test("standard input: in memory up to the limit, beyond it spooled with its exact bytes; a spool that cannot be made is an error")
+    func standardInputReader() throws {
+        let scratch = try ScratchDirectory()
+        let bytes = Self.export(rows: 50)
+        let path = try scratch.write("export.csv", bytes)
+        let small = try StandardInput.read(try FileHandle(forReadingFrom: URL(fileURLWithPath: path)), memoryLimit: bytes.count)
+        guard case .bytes(let kept) = small else {
+            Issue.record("expected standard input within the limit to stay in memory")
+            return
+        }
+        #expect(kept == bytes)
+        let spoolDirectory = scratch.url.appendingPathComponent("spool")
+        try FileManager.default.createDirectory(at: spoolDirectory, withIntermediateDirectories: true)
+        let large = try StandardInput.read(
+            try FileHandle(forReadingFrom: URL(fileURLWithPath: path)), memoryLimit: bytes.count - 1, directory: spoolDirectory)
+        guard case .spooled(let url, let size, _) = large else {
+            Issue.record("expected standard input above the limit to be spooled")
+            return
+        }
+        #expect(size == bytes.count)
+        #expect(try Data(contentsOf: url) == bytes)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: spoolDirectory.path).isEmpty, "the spool has no name")
+        #expect {
+            try StandardInput.read(try FileHandle(forReadingFrom: URL(fileURLWithPath: path)), memoryLimit: 10,
+                directory: scratch.url.appendingPathComponent("missing"))
+        } throws: { error in
+            (error as? StandardInputError)?.code == "INPUT-TOO-LARGE"
+        }
+    }
+
     @Test("a streamed export stopped half-way resumes where it stopped: nothing twice, nothing missing")
     func interruptedThenResumed() async throws {
         let scratch = try ScratchDirectory()
