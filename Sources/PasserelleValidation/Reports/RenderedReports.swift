@@ -79,6 +79,7 @@ public struct RenderedReports: Sendable {
 
     /// Appends a report with its own time.
     public mutating func append(_ report: DocumentReport) throws {
+        precondition(share == nil, "appended after finish")
         totals.count(report)
         totals.seconds += report.seconds
         try Self.render(report, timed: true, format: format, into: &tail)
