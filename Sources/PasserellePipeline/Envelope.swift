@@ -31,4 +31,9 @@ public enum Hashing {
     public static func sha256Hex(_ data: Data) -> String {
         Hex.lowercase(SHA256.hash(data: data))
     }
+
+    /// A fixed-size key for `text` in an index of many names: its SHA-256 (no two names share one).
+    static func key(_ text: String) -> SHA256Hash {
+        SHA256.hash(data: Data(text.utf8)).withUnsafeBytes { SHA256Hash(bytes: $0)! }
+    }
 }
