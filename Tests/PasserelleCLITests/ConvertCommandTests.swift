@@ -10,12 +10,12 @@ struct ConvertCommandTests {
     }
 
     @Test("FHIR bundles, one per document, named from the document id, and a manifest with the failures")
-    func fhirOutputs() throws {
+    func fhirOutputs() async throws {
         let directory = try TemporaryDirectory()
         try directory.write("in/c1.xml", IngestSamples.document("c1"))
         try directory.write("in/c2.xml", IngestSamples.document("c2", patient: 2))
         try directory.write("in/bad.xml", Data("<ClinicalDocument".utf8))
-        let result = try CLI.run(["convert", "in", "--to", "fhir", "--out", "out", "--rules", "none", "--format", "json"], in: directory.url)
+        let result = try await CLI.run(["convert", "in", "--to", "fhir", "--out", "out", "--rules", "none", "--format", "json"], in: directory.url)
         #expect(result.status == 1, "\(result.stderr)")
         let summary = try IngestSamples.json(result)
         #expect(summary["converted"] as? Int == 2)
@@ -44,39 +44,39 @@ struct ConvertCommandTests {
         // The independent FHIR check (fhir.resources R4B), when the package is installed.
         let script = TestPathsForConvert.checkFHIR
         if FileManager.default.fileExists(atPath: script.path) {
-            let check = try ReferenceProcess.run(["python3", script.path] + bundles)
+            let check = try await ReferenceProcess.run(["python3", script.path] + bundles)
             if check.status != 2 { #expect(check.status == 0, "\(check.stdoutText)\(check.stderr)") }
         }
     }
 
     @Test("converting again is deterministic; a rerun skips what the manifest holds and converts the rest")
-    func resumable() throws {
+    func resumable() async throws {
         let directory = try TemporaryDirectory()
         try directory.write("in/a.xml", IngestSamples.document("a"))
         try directory.write("in/b.xml", IngestSamples.document("b"))
-        let first = try CLI.run(["convert", "in", "--to", "ndjson", "--out", "out", "--rules", "none", "--format", "json"], in: directory.url)
+        let first = try await CLI.run(["convert", "in", "--to", "ndjson", "--out", "out", "--rules", "none", "--format", "json"], in: directory.url)
         #expect(first.status == 0, "\(first.stderr)")
         let out = directory.url.appendingPathComponent("out")
         let before = try Data(contentsOf: out.appendingPathComponent("1.2.3.4.5_a.ndjson"))
         try directory.write("in/c.xml", IngestSamples.document("c"))
-        let second = try CLI.run(["convert", "in", "--to", "ndjson", "--out", "out", "--rules", "none", "--format", "json"], in: directory.url)
+        let second = try await CLI.run(["convert", "in", "--to", "ndjson", "--out", "out", "--rules", "none", "--format", "json"], in: directory.url)
         #expect(second.status == 0, "\(second.stderr)")
         let summary = try IngestSamples.json(second)
         #expect(summary["resumed"] as? Int == 2)
         #expect(summary["converted"] as? Int == 1)
         #expect((try manifest(out)["success"] as? [Any])?.count == 3)
         #expect(try Data(contentsOf: out.appendingPathComponent("1.2.3.4.5_a.ndjson")) == before)
-        let fresh = try CLI.run(["convert", "in", "--to", "ndjson", "--out", "out2", "--rules", "none"], in: directory.url)
+        let fresh = try await CLI.run(["convert", "in", "--to", "ndjson", "--out", "out2", "--rules", "none"], in: directory.url)
         #expect(fresh.status == 0)
         #expect(try Data(contentsOf: directory.url.appendingPathComponent("out2/1.2.3.4.5_a.ndjson")) == before)
     }
 
     @Test("--to cda writes CDA inputs unchanged (no canonical id without a store)")
-    func cdaOutput() throws {
+    func cdaOutput() async throws {
         let directory = try TemporaryDirectory()
         let bytes = IngestSamples.document("x1")
         try directory.write("x1.xml", bytes)
-        let result = try CLI.run(["convert", "x1.xml", "--to", "cda", "--out", "out", "--rules", "none"], in: directory.url)
+        let result = try await CLI.run(["convert", "x1.xml", "--to", "cda", "--out", "out", "--rules", "none"], in: directory.url)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try Data(contentsOf: directory.url.appendingPathComponent("out/1.2.3.4.5_x1.xml")) == bytes)
     }

@@ -34,14 +34,14 @@ struct FlatCLITests {
     }
 
     @Test("HPRIM Santé is recognised by content: one report per patient, named by its records")
-    func hprimSanteValidate() throws {
+    func hprimSanteValidate() async throws {
         let dir = try Self.scratch(["incoming/results.dat": "hprim/sante-two-patients.hpr"])
-        let result = try CLI.run(["validate", "incoming/results.dat"], in: dir.url)
+        let result = try await CLI.run(["validate", "incoming/results.dat"], in: dir.url)
         #expect(result.status == 0, "\(result.stdoutText)\(result.stderr)")
         #expect(result.stdoutText.contains("incoming/results.dat:15:1: warning: [HPRIM-RANGE]"))
         #expect(result.stdoutText.hasSuffix("2 documents checked: 2 passed, 0 failed (0 errors, 1 warning)\n"))
 
-        let junit = try CLI.run(["validate", "--format", "junit", "incoming/results.dat"], in: dir.url)
+        let junit = try await CLI.run(["validate", "--format", "junit", "incoming/results.dat"], in: dir.url)
         #expect(junit.status == 0)
         let names = Self.testCaseNames(junit.stdoutText)
         #expect(names.count == 2)
@@ -50,9 +50,9 @@ struct FlatCLITests {
     }
 
     @Test("HPRIM Net is recognised by content, whatever the extension")
-    func hprimNetValidate() throws {
+    func hprimNetValidate() async throws {
         let dir = try Self.scratch(["report.txt": "hprim/net-report.hpr"])
-        let result = try CLI.run(["validate", "--format", "json", "report.txt"], in: dir.url)
+        let result = try await CLI.run(["validate", "--format", "json", "report.txt"], in: dir.url)
         #expect(result.status == 0, "\(result.stdoutText)\(result.stderr)")
         let summary = try #require(try Self.json(result.stdout) as? [String: Any])
         let reports = try #require(summary["reports"] as? [[String: Any]])
@@ -62,9 +62,9 @@ struct FlatCLITests {
     }
 
     @Test("inspect prints an array of documents for HPRIM Santé and one object for HPRIM Net")
-    func inspectHPRIM() throws {
+    func inspectHPRIM() async throws {
         let dir = try Self.scratch(["a.bin": "hprim/sante-two-patients.hpr", "b.bin": "hprim/net-report.hpr"])
-        let sante = try CLI.run(["inspect", "a.bin"], in: dir.url)
+        let sante = try await CLI.run(["inspect", "a.bin"], in: dir.url)
         #expect(sante.status == 0, "\(sante.stderr)")
         let documents = try #require(try Self.json(sante.stdout) as? [[String: Any]])
         #expect(documents.count == 2)
@@ -74,21 +74,21 @@ struct FlatCLITests {
             let body = try #require(document["body"] as? [String: Any])
             #expect(!((body["results"] as? [Any]) ?? []).isEmpty)
         }
-        let net = try CLI.run(["inspect", "b.bin"], in: dir.url)
+        let net = try await CLI.run(["inspect", "b.bin"], in: dir.url)
         #expect(net.status == 0, "\(net.stderr)")
         let document = try #require(try Self.json(net.stdout) as? [String: Any])
         #expect((document["provenance"] as? [String: Any])?["format"] as? String == "hprim-net")
     }
 
     @Test("a CSV export without --profile fails with INPUT-FORMAT-UNKNOWN naming the file; other files are still checked")
-    func csvWithoutProfile() throws {
+    func csvWithoutProfile() async throws {
         let dir = try Self.scratch(["export.csv": "lgc/lgc-cp1252-crlf.csv", "lab.hpr": "hprim/sante-two-patients.hpr"])
-        let result = try CLI.run(["validate", "export.csv", "lab.hpr"], in: dir.url)
+        let result = try await CLI.run(["validate", "export.csv", "lab.hpr"], in: dir.url)
         #expect(result.status == 1)
         #expect(result.stdoutText.contains("export.csv:1:1: error: [INPUT-FORMAT-UNKNOWN]"))
         #expect(result.stdoutText.contains("--profile"))
         #expect(result.stdoutText.hasSuffix("3 documents checked: 2 passed, 1 failed (1 error, 1 warning)\n"))
-        let inspect = try CLI.run(["inspect", "export.csv"], in: dir.url)
+        let inspect = try await CLI.run(["inspect", "export.csv"], in: dir.url)
         #expect(inspect.status == 1)
         #expect(inspect.stderr.contains("export.csv:1:1: error: [INPUT-FORMAT-UNKNOWN]"))
     }
@@ -101,27 +101,27 @@ struct FlatCLITests {
     }
 
     @Test("a UTF-16 export is refused whole with FLAT-ENCODING at 1:1, not read as XML; UTF-16 XML is still CDA")
-    func utf16Inputs() throws {
+    func utf16Inputs() async throws {
         let dir = try TemporaryDirectory()
         let csv = try Data(contentsOf: TestPaths.fixture("lgc/lgc-cp1252-crlf.csv"))
         let text = try #require(String(data: csv, encoding: .windowsCP1252))
         try dir.write("export.csv", Self.utf16(text))
-        let result = try CLI.run(["validate", "--profile", Self.profile, "export.csv"], in: dir.url)
+        let result = try await CLI.run(["validate", "--profile", Self.profile, "export.csv"], in: dir.url)
         #expect(result.status == 1)
         #expect(result.stdoutText.contains("export.csv:1:1: error: [FLAT-ENCODING] the file starts with a UTF-16 byte-order mark"))
         #expect(!result.stdoutText.contains("XML-"))
-        let unprofiled = try CLI.run(["validate", "export.csv"], in: dir.url)
+        let unprofiled = try await CLI.run(["validate", "export.csv"], in: dir.url)
         #expect(unprofiled.stdoutText.contains("[INPUT-FORMAT-UNKNOWN]") && unprofiled.stdoutText.contains("this file is UTF-16"))
         // UTF-16 XML keeps going to the CDA reader, spaces before the root included.
         try dir.write("doc.xml", Self.utf16("  \n<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n<notCDA/>"))
-        let xml = try CLI.run(["validate", "--profile", Self.profile, "doc.xml"], in: dir.url)
+        let xml = try await CLI.run(["validate", "--profile", Self.profile, "doc.xml"], in: dir.url)
         #expect(xml.stdoutText.contains("doc.xml") && !xml.stdoutText.contains("FLAT-"), "\(xml.stdoutText)")
     }
 
     @Test("with --profile, bad rows are reported with row:column and line, and the good rows still pass")
-    func csvWithProfile() throws {
+    func csvWithProfile() async throws {
         let dir = try Self.scratch(["export.csv": "lgc/lgc-cp1252-crlf.csv"])
-        let result = try CLI.run(["validate", "--profile", Self.profile, "export.csv"], in: dir.url)
+        let result = try await CLI.run(["validate", "--profile", Self.profile, "export.csv"], in: dir.url)
         #expect(result.status == 1)
         let text = result.stdoutText
         #expect(text.contains("export.csv:5:43: error: [FLAT-DATE] DATE_CONSULTATION is not a valid date in format dd/MM/yyyy (row 4)"))
@@ -131,7 +131,7 @@ struct FlatCLITests {
         // Messages name columns, never values (no identity traits in CI logs).
         #expect(!text.contains("ESSAI") && !text.contains("31/02/2024"))
 
-        let json = try CLI.run(["validate", "--profile", Self.profile, "--format", "json", "export.csv"], in: dir.url)
+        let json = try await CLI.run(["validate", "--profile", Self.profile, "--format", "json", "export.csv"], in: dir.url)
         let summary = try #require(try Self.json(json.stdout) as? [String: Any])
         let reports = try #require(summary["reports"] as? [[String: Any]])
         #expect(reports.map { $0["records"] as? [Int] ?? [] } == [[2, 2], [3, 3], [4, 4], [5, 5], [6, 6]])
@@ -144,21 +144,21 @@ struct FlatCLITests {
     }
 
     @Test("an export whose rows all map passes with exit 0; directories include .csv only with --profile")
-    func cleanExportAndDirectories() throws {
+    func cleanExportAndDirectories() async throws {
         let dir = try TemporaryDirectory()
         try dir.write(
             "in/clean.csv",
             "NOM;NOM_NAISSANCE;PRENOMS;DATE_NAISSANCE;SEXE;NIR;IPP;DATE_CONSULTATION;MOTIF;OBSERVATION\r\n"
                 + "ALPHA;ALPHA;Anne;01/02/1970;F;;P1;03/04/2024;Suivi;RAS\r\n"
                 + "BETA;BETA;Paul Louis;05/06/1980;1;;P2;07/08/2024;Bilan;\"Deux\r\nlignes\"\r\n")
-        let result = try CLI.run(["validate", "--profile", Self.profile, "in"], in: dir.url)
+        let result = try await CLI.run(["validate", "--profile", Self.profile, "in"], in: dir.url)
         #expect(result.status == 0, "\(result.stdoutText)\(result.stderr)")
         #expect(result.stdoutText.hasSuffix("2 documents checked: 2 passed, 0 failed (0 errors, 0 warnings)\n"))
-        let withoutProfile = try CLI.run(["validate", "in"], in: dir.url)
+        let withoutProfile = try await CLI.run(["validate", "in"], in: dir.url)
         #expect(withoutProfile.status == 2)
         #expect(withoutProfile.stderr.contains("no documents found"))
 
-        let inspect = try CLI.run(["inspect", "--profile", Self.profile, "in/clean.csv"], in: dir.url)
+        let inspect = try await CLI.run(["inspect", "--profile", Self.profile, "in/clean.csv"], in: dir.url)
         #expect(inspect.status == 0, "\(inspect.stderr)")
         let documents = try #require(try Self.json(inspect.stdout) as? [[String: Any]])
         #expect(documents.count == 2)
@@ -166,9 +166,9 @@ struct FlatCLITests {
     }
 
     @Test("SARIF and JUnit reports for a flat file: one artifact, one test case per row")
-    func sarifAndJUnit() throws {
+    func sarifAndJUnit() async throws {
         let dir = try Self.scratch(["export.csv": "lgc/lgc-cp1252-crlf.csv"])
-        let sarif = try CLI.run(["validate", "--profile", Self.profile, "--format", "sarif", "export.csv"], in: dir.url)
+        let sarif = try await CLI.run(["validate", "--profile", Self.profile, "--format", "sarif", "export.csv"], in: dir.url)
         #expect(sarif.status == 1)
         let log = try #require(try Self.json(sarif.stdout) as? [String: Any])
         let run = try #require((log["runs"] as? [[String: Any]])?.first)
@@ -184,12 +184,12 @@ struct FlatCLITests {
         #expect(results.map { $0["ruleId"] as? String ?? "" } == ["FLAT-DATE", "FLAT-COLUMN-COUNT", "FLAT-VALUE"])
         // Written to a file, the same log; the summary on stderr counts every row, those that
         // passed silently (whose reports SARIF does not need) included.
-        let written = try CLI.run(["validate", "--profile", Self.profile, "--format", "sarif", "--output", "r.sarif", "export.csv"], in: dir.url)
+        let written = try await CLI.run(["validate", "--profile", Self.profile, "--format", "sarif", "--output", "r.sarif", "export.csv"], in: dir.url)
         #expect(written.status == 1)
         #expect(try Data(contentsOf: dir.url.appendingPathComponent("r.sarif")) == sarif.stdout)
         #expect(written.stderr.contains("5 documents checked: 2 passed, 3 failed"), "\(written.stderr)")
 
-        let junit = try CLI.run(["validate", "--profile", Self.profile, "--format", "junit", "export.csv"], in: dir.url)
+        let junit = try await CLI.run(["validate", "--profile", Self.profile, "--format", "junit", "export.csv"], in: dir.url)
         #expect(junit.status == 1)
         let xml = junit.stdoutText
         #expect(xml.contains("tests=\"5\" failures=\"3\""))
@@ -199,7 +199,7 @@ struct FlatCLITests {
     }
 
     @Test("JSON and JUnit reports of a 3,000-row export, beyond what validate keeps in memory: every row in order, as when read whole")
-    func largeExportReports() throws {
+    func largeExportReports() async throws {
         let dir = try TemporaryDirectory()
         var export = "NOM;NOM_NAISSANCE;PRENOMS;DATE_NAISSANCE;SEXE;NIR;IPP;DATE_CONSULTATION;MOTIF;OBSERVATION\r\n"
         for row in 0..<3000 {
@@ -209,7 +209,7 @@ struct FlatCLITests {
         try dir.write("export.csv", export)
         let failing = (0..<3000).filter { $0 % 500 == 7 }.map { $0 + 2 }
         // The JSON report of 3,000 rows (about 2 MB) goes beyond the 1 MiB kept in memory per input.
-        let json = try CLI.run(["validate", "--profile", Self.profile, "--format", "json", "--output", "r.json", "export.csv"], in: dir.url)
+        let json = try await CLI.run(["validate", "--profile", Self.profile, "--format", "json", "--output", "r.json", "export.csv"], in: dir.url)
         #expect(json.status == 1, "\(json.stderr)")
         #expect(json.stderr.contains("3000 documents checked: 2994 passed, 6 failed"), "\(json.stderr)")
         let written = try Data(contentsOf: dir.url.appendingPathComponent("r.json"))
@@ -220,7 +220,7 @@ struct FlatCLITests {
         #expect(reports?.map { ($0["records"] as? [Int])?.first ?? 0 } == Array(2...3001))
         #expect(reports?.filter { $0["passed"] as? Bool == false }.map { ($0["records"] as? [Int])?.first ?? 0 } == failing)
         // Standard input is read whole, not streamed: the same reports (source and times aside).
-        let whole = try CLI.run(["validate", "--profile", Self.profile, "--format", "json", "-"], in: dir.url, stdin: Data(export.utf8))
+        let whole = try await CLI.run(["validate", "--profile", Self.profile, "--format", "json", "-"], in: dir.url, stdin: Data(export.utf8))
         let wholeSummary = try JSONDecoder().decode(JSONSummary.self, from: whole.stdout)
         #expect(wholeSummary.reports.map(\.sha256) == summary.reports.map(\.sha256))
         let unnamed = { (reports: [JSONSummary.Report]) in
@@ -228,7 +228,7 @@ struct FlatCLITests {
         }
         #expect(unnamed(wholeSummary.reports) == unnamed(summary.reports))
 
-        let junit = try CLI.run(["validate", "--profile", Self.profile, "--format", "junit", "export.csv"], in: dir.url)
+        let junit = try await CLI.run(["validate", "--profile", Self.profile, "--format", "junit", "export.csv"], in: dir.url)
         #expect(junit.status == 1)
         let collector = JUnitCollector()
         let parser = XMLParser(data: junit.stdout)
@@ -241,7 +241,7 @@ struct FlatCLITests {
     }
 
     @Test("an export above 1 MiB on standard input is spooled and streamed: validate and inspect report every row, as for its file")
-    func largeExportOnStandardInput() throws {
+    func largeExportOnStandardInput() async throws {
         let dir = try TemporaryDirectory()
         var export = "NOM;NOM_NAISSANCE;PRENOMS;DATE_NAISSANCE;SEXE;NIR;IPP;DATE_CONSULTATION;MOTIF;OBSERVATION\r\n"
         let padding = String(repeating: "suivi sans particularite ", count: 8)
@@ -251,8 +251,8 @@ struct FlatCLITests {
         }
         #expect(export.utf8.count > 1 << 20)
         try dir.write("export.csv", export)
-        let fromFile = try CLI.run(["validate", "--profile", Self.profile, "--format", "json", "export.csv"], in: dir.url)
-        let piped = try CLI.run(["validate", "--profile", Self.profile, "--format", "json", "-"], in: dir.url, stdin: Data(export.utf8))
+        let fromFile = try await CLI.run(["validate", "--profile", Self.profile, "--format", "json", "export.csv"], in: dir.url)
+        let piped = try await CLI.run(["validate", "--profile", Self.profile, "--format", "json", "-"], in: dir.url, stdin: Data(export.utf8))
         #expect(piped.status == 1, "\(piped.stderr)")
         let fileSummary = try JSONDecoder().decode(JSONSummary.self, from: fromFile.stdout)
         let pipedSummary = try JSONDecoder().decode(JSONSummary.self, from: piped.stdout)
@@ -261,7 +261,7 @@ struct FlatCLITests {
         #expect(pipedSummary.reports.map(\.sha256) == fileSummary.reports.map(\.sha256))
         #expect(pipedSummary.reports.map(\.passed) == fileSummary.reports.map(\.passed))
 
-        let inspected = try CLI.run(["inspect", "--profile", Self.profile, "-"], in: dir.url, stdin: Data(export.utf8))
+        let inspected = try await CLI.run(["inspect", "--profile", Self.profile, "-"], in: dir.url, stdin: Data(export.utf8))
         #expect(inspected.status == 1, "one row fails")
         let documents = try #require(try Self.json(inspected.stdout) as? [[String: Any]])
         #expect(documents.count == 5999)
@@ -269,11 +269,11 @@ struct FlatCLITests {
     }
 
     @Test("a profile with a mistake is a usage error naming the profile")
-    func badProfile() throws {
+    func badProfile() async throws {
         let dir = try Self.scratch(["export.csv": "lgc/lgc-cp1252-crlf.csv"])
         try dir.write("bad.json", #"{"name": "x", "format": {"type": "delimited"}, "fields": [{"target": "patient.nope", "column": "A"}]}"#)
         for command in ["validate", "inspect"] {
-            let result = try CLI.run([command, "--profile", "bad.json", "export.csv"], in: dir.url)
+            let result = try await CLI.run([command, "--profile", "bad.json", "export.csv"], in: dir.url)
             #expect(result.status == 2)
             #expect(result.stderr.contains("bad.json"))
         }

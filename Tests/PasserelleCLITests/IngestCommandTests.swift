@@ -57,19 +57,19 @@ enum IngestSamples {
 @Suite("passerelle ingest and quarantine")
 struct IngestCommandTests {
     @Test("ingesting twice: the second run is all duplicates, nothing stored twice")
-    func idempotence() throws { try Self.idempotenceCase(.sqlite) }
-    static func idempotenceCase(_ backend: CLIStoreBackend) throws {
+    func idempotence() async throws { try await Self.idempotenceCase(.sqlite) }
+    static func idempotenceCase(_ backend: CLIStoreBackend) async throws {
         let directory = try TemporaryDirectory()
         let location = backend.freshLocation()
         for index in 1...4 { try directory.write("in/d\(index).xml", IngestSamples.document("d\(index)", patient: index)) }
         try directory.write("in/scan.pdf", "%PDF-1.4 not an input")
-        let first = try CLI.run(["ingest", "in", "--store", location, "--format", "json", "--rules", "none"], in: directory.url)
+        let first = try await CLI.run(["ingest", "in", "--store", location, "--format", "json", "--rules", "none"], in: directory.url)
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stderr.contains("ingest: 1 file in the directories and archives not read, by extension (.pdf ×1)"), "\(first.stderr)")
         let summary = try IngestSamples.json(first)
         #expect(summary["stored"] as? Int == 4)
         #expect((summary["patients"] as? [String: Any])?["created"] as? Int == 4)
-        let second = try CLI.run(["ingest", "in", "--store", location, "--format", "json", "--rules", "none"], in: directory.url)
+        let second = try await CLI.run(["ingest", "in", "--store", location, "--format", "json", "--rules", "none"], in: directory.url)
         #expect(second.status == 0, "\(second.stderr)")
         let again = try IngestSamples.json(second)
         #expect(again["duplicates"] as? Int == 4)
@@ -77,74 +77,74 @@ struct IngestCommandTests {
     }
 
     @Test("a replacement is a new version, the same id with other bytes a conflict (exit 1)")
-    func versionAndConflict() throws {
+    func versionAndConflict() async throws {
         let directory = try TemporaryDirectory()
         try directory.write("a/d1.xml", IngestSamples.document("d1"))
         try directory.write("b/d1-changed.xml", IngestSamples.document("d1", note: "changed"))
-        _ = try CLI.run(["ingest", "a", "--store", "s.sqlite", "--rules", "none"], in: directory.url)
-        let result = try CLI.run(["ingest", "b", "--store", "s.sqlite", "--rules", "none"], in: directory.url)
+        _ = try await CLI.run(["ingest", "a", "--store", "s.sqlite", "--rules", "none"], in: directory.url)
+        let result = try await CLI.run(["ingest", "b", "--store", "s.sqlite", "--rules", "none"], in: directory.url)
         #expect(result.status == 1)
         #expect(result.stderr.contains("b/d1-changed.xml: conflict with stored document"))
         #expect(result.stdoutText.contains("conflicts                 1") || result.stdoutText.contains("conflicts"))
     }
 
     @Test("standard input is one input named -")
-    func standardInput() throws {
+    func standardInput() async throws {
         let directory = try TemporaryDirectory()
-        let result = try CLI.run(["ingest", "-", "--store", "s.sqlite", "--format", "json", "--rules", "none"], in: directory.url,
+        let result = try await CLI.run(["ingest", "-", "--store", "s.sqlite", "--format", "json", "--rules", "none"], in: directory.url,
             stdin: IngestSamples.document("stdin-1"))
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try IngestSamples.json(result)["stored"] as? Int == 1)
     }
 
     @Test("a zip archive is read entry by entry; a broken entry is quarantined and can be listed and shown")
-    func zipAndQuarantine() throws { try Self.zipAndQuarantineCase(.sqlite) }
-    static func zipAndQuarantineCase(_ backend: CLIStoreBackend) throws {
+    func zipAndQuarantine() async throws { try await Self.zipAndQuarantineCase(.sqlite) }
+    static func zipAndQuarantineCase(_ backend: CLIStoreBackend) async throws {
         let directory = try TemporaryDirectory()
         let location = backend.freshLocation()
         try IngestSamples.zip(
             [("docs/z1.xml", IngestSamples.document("z1")), ("docs/z2.xml", IngestSamples.document("z2", patient: 2)),
              ("docs/broken.xml", Data("<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><id".utf8)), ("README.txt", Data("skip me".utf8))],
             to: directory.url.appendingPathComponent("batch.zip"))
-        let result = try CLI.run(["ingest", "batch.zip", "--store", location, "--format", "json", "--rules", "none"], in: directory.url)
+        let result = try await CLI.run(["ingest", "batch.zip", "--store", location, "--format", "json", "--rules", "none"], in: directory.url)
         #expect(result.status == 1)
         let summary = try IngestSamples.json(result)
         #expect(summary["stored"] as? Int == 2)
         #expect(summary["quarantined"] as? Int == 1)
         #expect(summary["inputs"] as? Int == 3)
-        let list = try CLI.run(["quarantine", "list", "--store", location, "--format", "json"], in: directory.url)
+        let list = try await CLI.run(["quarantine", "list", "--store", location, "--format", "json"], in: directory.url)
         let items = try #require(try JSONSerialization.jsonObject(with: list.stdout) as? [[String: Any]])
         #expect(items.count == 1)
         #expect(items.first?["source"] as? String == "batch.zip!docs/broken.xml")
-        let show = try CLI.run(["quarantine", "show", "1", "--store", location], in: directory.url)
+        let show = try await CLI.run(["quarantine", "show", "1", "--store", location], in: directory.url)
         #expect(show.status == 0)
         #expect(show.stdoutText.contains("XML-"))
     }
 
     @Test("a zip bomb entry is refused without inflating it")
-    func zipBomb() throws {
+    func zipBomb() async throws {
         let directory = try TemporaryDirectory()
         try IngestSamples.zip([("bomb.xml", Data(repeating: 0x20, count: 8 << 20)), ("ok.xml", IngestSamples.document("ok"))],
             to: directory.url.appendingPathComponent("bomb.zip"))
-        let result = try CLI.run(["ingest", "bomb.zip", "--store", "s.sqlite", "--format", "json", "--rules", "none"], in: directory.url)
+        let result = try await CLI.run(["ingest", "bomb.zip", "--store", "s.sqlite", "--format", "json", "--rules", "none"], in: directory.url)
         #expect(result.status == 1)
         #expect(result.stderr.contains("INPUT-ZIP-BOMB"))
         #expect(try IngestSamples.json(result)["stored"] as? Int == 1)
     }
 
     @Test("quarantine retry with other options stores the document and links the item")
-    func retry() throws {
+    func retry() async throws {
         let directory = try TemporaryDirectory()
         try directory.write("in/r1.xml", IngestSamples.document("r1"))
-        let strict = try CLI.run(["ingest", "in", "--store", "s.sqlite", "--rules", "ci-sis"], in: directory.url)
+        let strict = try await CLI.run(["ingest", "in", "--store", "s.sqlite", "--rules", "ci-sis"], in: directory.url)
         #expect(strict.status == 1)
-        let failing = try CLI.run(["quarantine", "retry", "1", "--store", "s.sqlite", "--rules", "ci-sis"], in: directory.url)
+        let failing = try await CLI.run(["quarantine", "retry", "1", "--store", "s.sqlite", "--rules", "ci-sis"], in: directory.url)
         #expect(failing.status == 1)
         #expect(failing.stderr.contains("stays open"))
-        let retried = try CLI.run(["quarantine", "retry", "Q1", "--store", "s.sqlite", "--rules", "none"], in: directory.url)
+        let retried = try await CLI.run(["quarantine", "retry", "Q1", "--store", "s.sqlite", "--rules", "none"], in: directory.url)
         #expect(retried.status == 0, "\(retried.stderr)")
         #expect(retried.stdoutText.contains("retried: linked to document 1"))
-        let list = try CLI.run(["quarantine", "list", "--state", "retried", "--store", "s.sqlite", "--format", "json"], in: directory.url)
+        let list = try await CLI.run(["quarantine", "list", "--state", "retried", "--store", "s.sqlite", "--format", "json"], in: directory.url)
         let items = try #require(try JSONSerialization.jsonObject(with: list.stdout) as? [[String: Any]])
         #expect(items.first?["document"] as? String == "1")
     }
@@ -176,15 +176,14 @@ struct IngestCommandTests {
         process.environment = environment
         process.standardError = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
+        try await process.runUntilExit()
         #expect(process.terminationReason == .uncaughtSignal, "the run finished before it could be killed")
-        let resumed = try CLI.run(["ingest", "in", "--store", crashStore, "--rules", "none", "--format", "json"], in: directory.url)
+        let resumed = try await CLI.run(["ingest", "in", "--store", crashStore, "--rules", "none", "--format", "json"], in: directory.url)
         #expect(resumed.status == 0, "\(resumed.stderr)")
         let resumedSummary = try IngestSamples.json(resumed)
         #expect((resumedSummary["resumed"] as? Int ?? 0) > 0)
         #expect(resumedSummary["duplicates"] as? Int == 0)
-        let clean = try CLI.run(["ingest", "in", "--store", cleanStore, "--rules", "none"], in: directory.url)
+        let clean = try await CLI.run(["ingest", "in", "--store", cleanStore, "--rules", "none"], in: directory.url)
         #expect(clean.status == 0)
         for name in [crashStore, cleanStore] {
             let store = try await openStore(backend.openable(name, in: directory.url))
@@ -216,16 +215,16 @@ struct IngestCommandTests {
             expected.insert(Hashing.sha256Hex(Data(line.utf8)))
         }
         try directory.write("export.csv", Data(text.utf8))
-        let crashed = try Self.runIngest(
+        let crashed = try await Self.runIngest(
             ["export.csv", "--profile", profile, "--store", "crash.sqlite", "--jobs", "2"], in: directory.url,
             environment: ["PASSERELLE_FAULT_KILL_AFTER_DOCUMENTS": "100"])
         #expect(crashed.status == -1, "the run finished before it could be killed")
-        let resumed = try CLI.run(["ingest", "export.csv", "--profile", profile, "--store", "crash.sqlite", "--format", "json"], in: directory.url)
+        let resumed = try await CLI.run(["ingest", "export.csv", "--profile", profile, "--store", "crash.sqlite", "--format", "json"], in: directory.url)
         #expect(resumed.status == 0, "\(resumed.stderr)")
         let resumedSummary = try IngestSamples.json(resumed)
         #expect((resumedSummary["resumed"] as? Int ?? 0) > 0)
         #expect(resumedSummary["duplicates"] as? Int == 0)
-        let clean = try Self.runIngest(["export.csv", "--profile", profile, "--store", "clean.sqlite"], in: directory.url, environment: [:])
+        let clean = try await Self.runIngest(["export.csv", "--profile", profile, "--store", "clean.sqlite"], in: directory.url, environment: [:])
         #expect(clean.status == 0, "\(clean.stderr)")
         let size = text.utf8.count
         let megabytes = String(format: "%.1f/%.1f MB", Double(size) / 1e6, Double(size) / 1e6)
@@ -245,7 +244,7 @@ struct IngestCommandTests {
 
     /// Runs `passerelle ingest arguments...` with progress lines at every report and `environment`
     /// added; the status is -1 when the process was killed by a signal.
-    static func runIngest(_ arguments: [String], in directory: URL, environment extra: [String: String]) throws -> CLIResult {
+    static func runIngest(_ arguments: [String], in directory: URL, environment extra: [String: String]) async throws -> CLIResult {
         let binary = try #require(CLI.binary)
         let errors = directory.appendingPathComponent("ingest-stderr-\(UUID().uuidString)")
         _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
@@ -259,8 +258,7 @@ struct IngestCommandTests {
         process.environment = environment
         process.standardError = try FileHandle(forWritingTo: errors)
         process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
+        try await process.runUntilExit()
         let status = process.terminationReason == .uncaughtSignal ? -1 : process.terminationStatus
         return CLIResult(status: status, stdout: Data(), stderr: String(decoding: try Data(contentsOf: errors), as: UTF8.self))
     }
@@ -279,9 +277,9 @@ struct IngestCommandTests {
     .enabled(if: CLIStoreBackend.postgresURL != nil, "PASSERELLE_TEST_POSTGRES_URL is not set: run through scripts/with-postgres.sh"))
 struct PostgresIngestCommandTests {
     @Test("ingesting twice: the second run is all duplicates, nothing stored twice")
-    func idempotence() throws { try IngestCommandTests.idempotenceCase(.postgres) }
+    func idempotence() async throws { try await IngestCommandTests.idempotenceCase(.postgres) }
     @Test("a zip archive is read entry by entry; a broken entry is quarantined and can be listed and shown")
-    func zipAndQuarantine() throws { try IngestCommandTests.zipAndQuarantineCase(.postgres) }
+    func zipAndQuarantine() async throws { try await IngestCommandTests.zipAndQuarantineCase(.postgres) }
     @Test("kill -9 in the middle, rerun: the same documents and hashes as a clean run")
     func crashAndResume() async throws { try await IngestCommandTests.crashAndResumeCase(.postgres) }
 }

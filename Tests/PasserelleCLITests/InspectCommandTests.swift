@@ -13,10 +13,10 @@ struct InspectCommandTests {
     }
 
     @Test("inspect prints JSON that decodes back into a ClinicalDocument")
-    func inspectStructured() throws {
+    func inspectStructured() async throws {
         let dir = try TemporaryDirectory()
         try dir.write("doc.xml", SampleCDA.valid(id: "inspect-me"))
-        let result = try CLI.run(["inspect", "doc.xml"], in: dir.url)
+        let result = try await CLI.run(["inspect", "doc.xml"], in: dir.url)
         #expect(result.status == 0, "\(result.stderr)")
         let document = try Self.decode(result.stdout)
         #expect(document.id?.extension == "inspect-me")
@@ -30,10 +30,10 @@ struct InspectCommandTests {
     }
 
     @Test("attachment bytes appear only with --include-attachments")
-    func inspectAttachments() throws {
+    func inspectAttachments() async throws {
         let dir = try TemporaryDirectory()
         try dir.write("pdf.xml", SampleCDA.nonXMLPDF)
-        let plain = try CLI.run(["inspect", "pdf.xml"], in: dir.url)
+        let plain = try await CLI.run(["inspect", "pdf.xml"], in: dir.url)
         #expect(plain.status == 0, "\(plain.stderr)")
         guard case .nonXML(let summary) = try Self.decode(plain.stdout).body else {
             Issue.record("expected a nonXMLBody")
@@ -44,7 +44,7 @@ struct InspectCommandTests {
         #expect(summary.sha256?.count == 64)
         #expect(!plain.stdoutText.contains(SampleCDA.pdfBytes.base64EncodedString()))
 
-        let full = try CLI.run(["inspect", "--include-attachments", "pdf.xml"], in: dir.url)
+        let full = try await CLI.run(["inspect", "--include-attachments", "pdf.xml"], in: dir.url)
         #expect(full.status == 0)
         guard case .nonXML(let attachment) = try Self.decode(full.stdout).body else {
             Issue.record("expected a nonXMLBody")
@@ -57,17 +57,17 @@ struct InspectCommandTests {
     }
 
     @Test("inspect reads standard input")
-    func inspectStandardInput() throws {
-        let result = try CLI.run(["inspect", "-"], stdin: Data(SampleCDA.valid(id: "from-stdin").utf8))
+    func inspectStandardInput() async throws {
+        let result = try await CLI.run(["inspect", "-"], stdin: Data(SampleCDA.valid(id: "from-stdin").utf8))
         #expect(result.status == 0)
         #expect(try Self.decode(result.stdout).id?.extension == "from-stdin")
     }
 
     @Test("inspect of a file that is neither XML nor HPRIM exits 1 with INPUT-FORMAT-UNKNOWN on standard error")
-    func inspectNonXML() throws {
+    func inspectNonXML() async throws {
         let dir = try TemporaryDirectory()
         try dir.write("scan.pdf", Data([0x25, 0x50, 0x44, 0x46, 0x2D, 0x31, 0x2E, 0x37, 0x0A, 0xE2, 0xE3, 0xCF, 0xD3, 0x00, 0xFF]))
-        let result = try CLI.run(["inspect", "scan.pdf"], in: dir.url)
+        let result = try await CLI.run(["inspect", "scan.pdf"], in: dir.url)
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
         let regex = try NSRegularExpression(pattern: #"^scan\.pdf:[0-9]+:[0-9]+: error: \[INPUT-FORMAT-UNKNOWN\] "#, options: .anchorsMatchLines)
@@ -76,8 +76,8 @@ struct InspectCommandTests {
     }
 
     @Test("inspect of a namespace-less ClinicalDocument exits 1 with CDA-NAMESPACE")
-    func inspectWrongNamespace() throws {
-        let result = try CLI.run(["inspect", "-"], stdin: Data("<ClinicalDocument><id root=\"1.2\"/></ClinicalDocument>".utf8))
+    func inspectWrongNamespace() async throws {
+        let result = try await CLI.run(["inspect", "-"], stdin: Data("<ClinicalDocument><id root=\"1.2\"/></ClinicalDocument>".utf8))
         #expect(result.status == 1)
         #expect(result.stderr.contains("error: [CDA-NAMESPACE]"))
     }
@@ -104,7 +104,7 @@ struct InspectCommandTests {
         var paths: [String] = []
         var pending: [[String]] = [[]]
         while let path = pending.popLast() {
-            guard let help = try? CLI.run(path + ["--help"]).stdoutText else { continue }
+            guard let help = try? CLI.runBlocking(path + ["--help"]).stdoutText else { continue }
             for name in subcommands(inHelp: help) {
                 paths.append((path + [name]).joined(separator: " "))
                 pending.append(path + [name])
@@ -120,8 +120,8 @@ struct InspectCommandTests {
     }
 
     @Test("--help of every command shows an Examples section", arguments: commandPaths)
-    func helpHasExamples(_ command: String) throws {
-        let help = try CLI.run(command.split(separator: " ").map(String.init) + ["--help"])
+    func helpHasExamples(_ command: String) async throws {
+        let help = try await CLI.run(command.split(separator: " ").map(String.init) + ["--help"])
         #expect(help.status == 0)
         #expect(help.stdoutText.contains("Examples:"), "no Examples section")
         #expect(help.stdoutText.contains("passerelle \(command) "), "no example invocation of passerelle \(command)")

@@ -32,17 +32,17 @@ struct MatchCommandTests {
         Dictionary(uniqueKeysWithValues: try rows(url).map { ($0[0], $0[1]) })
     }
 
-    func runDedupe(_ extra: [String] = []) throws -> (CLIResult, TemporaryDirectory) {
+    func runDedupe(_ extra: [String] = []) async throws -> (CLIResult, TemporaryDirectory) {
         let dir = try TemporaryDirectory()
-        let result = try CLI.run(
+        let result = try await CLI.run(
             ["match", Self.patients, "--output", "links.csv", "--clusters", "clusters.csv", "--review", "review.csv"] + extra,
             in: dir.url)
         return (result, dir)
     }
 
     @Test("Dedupe links exactly the known duplicates (marriage pattern, dropped hyphen, mojibake, day/month swap)")
-    func dedupeKnownAnswers() throws {
-        let (result, dir) = try runDedupe()
+    func dedupeKnownAnswers() async throws {
+        let (result, dir) = try await runDedupe()
         #expect(result.status == 0, "\(result.stderr)")
         let links = try pairs(dir.url.appendingPathComponent("links.csv"))
         #expect(links == [
@@ -55,8 +55,8 @@ struct MatchCommandTests {
     }
 
     @Test("Twins, parent and child, spouses and two different valid INS end in different clusters")
-    func safetyCases() throws {
-        let (result, dir) = try runDedupe()
+    func safetyCases() async throws {
+        let (result, dir) = try await runDedupe()
         #expect(result.status == 0)
         let cluster = try clusters(dir.url.appendingPathComponent("clusters.csv"))
         #expect(cluster.count == 15)
@@ -70,8 +70,8 @@ struct MatchCommandTests {
     }
 
     @Test("Homonym-like records with only names, birth date and sex go to the review queue, with codes only")
-    func reviewItems() throws {
-        let (_, dir) = try runDedupe()
+    func reviewItems() async throws {
+        let (_, dir) = try await runDedupe()
         let url = dir.url.appendingPathComponent("review.csv")
         let text = try String(contentsOf: url, encoding: .utf8)
         #expect(text.hasPrefix("rec_id_1,rec_id_2,score,rule,flags,explanation\n"))
@@ -84,8 +84,8 @@ struct MatchCommandTests {
     }
 
     @Test("--include-review adds the review pairs to the pairs file with decision review")
-    func includeReview() throws {
-        let (result, dir) = try runDedupe(["--include-review"])
+    func includeReview() async throws {
+        let (result, dir) = try await runDedupe(["--include-review"])
         #expect(result.status == 0)
         let all = try rows(dir.url.appendingPathComponent("links.csv"))
         #expect(all.contains { Set($0.prefix(2)) == ["moreau-1", "moreau-2"] && $0[3] == "review" })
@@ -93,9 +93,9 @@ struct MatchCommandTests {
     }
 
     @Test("Linking two files with other headers through --map")
-    func linkWithMap() throws {
+    func linkWithMap() async throws {
         let dir = try TemporaryDirectory()
-        let result = try CLI.run(
+        let result = try await CLI.run(
             ["match", Self.clinicA, Self.clinicB, "--output", "links.csv", "--clusters", "clusters.csv"] + Self.clinicMap,
             in: dir.url)
         #expect(result.status == 0, "\(result.stderr)")
@@ -107,14 +107,14 @@ struct MatchCommandTests {
     }
 
     @Test("--train saves a model that --model reuses with the same answers")
-    func trainThenReuse() throws {
+    func trainThenReuse() async throws {
         let dir = try TemporaryDirectory()
-        let trained = try CLI.run(["match", Self.patients, "--train", "--model", "model.json", "--output", "a.csv"], in: dir.url)
+        let trained = try await CLI.run(["match", Self.patients, "--train", "--model", "model.json", "--output", "a.csv"], in: dir.url)
         #expect(trained.status == 0, "\(trained.stderr)")
         let model = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.url.appendingPathComponent("model.json")))
         let parameters = (model as? [String: Any])?["parameters"] as? [String: Any]
         #expect(parameters?.keys.contains("birthDate") == true)
-        let reused = try CLI.run(["match", Self.patients, "--model", "model.json", "--output", "b.csv"], in: dir.url)
+        let reused = try await CLI.run(["match", Self.patients, "--model", "model.json", "--output", "b.csv"], in: dir.url)
         #expect(reused.status == 0, "\(reused.stderr)")
         let first = try String(contentsOf: dir.url.appendingPathComponent("a.csv"), encoding: .utf8)
         let second = try String(contentsOf: dir.url.appendingPathComponent("b.csv"), encoding: .utf8)
@@ -123,29 +123,29 @@ struct MatchCommandTests {
     }
 
     @Test("Messages on stderr give counts, never identity traits")
-    func stderrHasNoTraits() throws {
-        let (result, _) = try runDedupe()
+    func stderrHasNoTraits() async throws {
+        let (result, _) = try await runDedupe()
         #expect(result.stderr.contains("15 records"))
         for trait in ["DURAND", "Durand", "LEFEBVRE", "1975", "0612345678", "Lyon"] { #expect(!result.stderr.contains(trait)) }
     }
 
     @Test("A cluster too large to list its pairs is named on stderr, and kept whole in the clusters file")
-    func largeClusterIsReported() throws {
+    func largeClusterIsReported() async throws {
         // 201 records of one facility under one IPP: one identity record, one cluster.
         let dir = try TemporaryDirectory()
         var text = "rec_id,source,local_id,birth_family_name,given_names,birth_date,sex\n"
         for index in 0...200 { text += "r\(index),1.2.3.4,IPP1,DUPONT,Marie,1980-05-17,F\n" }
         try dir.write("big.csv", text)
-        let result = try CLI.run(["match", "big.csv", "--output", "links.csv", "--clusters", "clusters.csv"], in: dir.url)
+        let result = try await CLI.run(["match", "big.csv", "--output", "links.csv", "--clusters", "clusters.csv"], in: dir.url)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("1 clusters of more than 200 records"), "\(result.stderr)")
         #expect(Set(try clusters(dir.url.appendingPathComponent("clusters.csv")).values).count == 1)
-        let small = try CLI.run(["match", Self.patients, "--output", "links.csv"], in: dir.url)
+        let small = try await CLI.run(["match", Self.patients, "--output", "links.csv"], in: dir.url)
         #expect(!small.stderr.contains("clusters of more than"))
     }
 
     @Test("A French export's own headers are read without --map; a column that is no field is named on stderr")
-    func frenchHeadersWithoutMap() throws {
+    func frenchHeadersWithoutMap() async throws {
         let dir = try TemporaryDirectory()
         try dir.write("export.csv", """
             N° dossier;Nom de naissance;Nom d'usage;Prénoms;Date de naissance;Sexe;Lieu de naissance;Adresse;CP;Téléphone;Identifiant
@@ -153,16 +153,16 @@ struct MatchCommandTests {
             2;DUPONT;;Marie-Anne;1980-03-15;F;75056;12, rue de la paix;75002;0612345678;b
 
             """)
-        let result = try CLI.run(["match", "export.csv", "--output", "links.csv"], in: dir.url)
+        let result = try await CLI.run(["match", "export.csv", "--output", "links.csv"], in: dir.url)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try pairs(dir.url.appendingPathComponent("links.csv")) == [["a", "b"]])
         #expect(result.stderr.contains("IDENT-CSV-UNKNOWN-COLUMN ×1"), "\(result.stderr)")
-        let listed = try CLI.run(["match", "export.csv", "--output", "links.csv", "--list-diagnostics"], in: dir.url)
+        let listed = try await CLI.run(["match", "export.csv", "--output", "links.csv", "--list-diagnostics"], in: dir.url)
         #expect(listed.stderr.contains("export.csv:1:1: warning: [IDENT-CSV-UNKNOWN-COLUMN] column 'N° dossier'"), "\(listed.stderr)")
     }
 
     @Test("A spreadsheet's UTF-16 text export (byte-order mark, tabs) is read like UTF-8")
-    func utf16Export() throws {
+    func utf16Export() async throws {
         let dir = try TemporaryDirectory()
         let text = "rec_id\tnom_naissance\tprenoms\tdate_naissance\tsexe\tlieu_naissance\ttelephone\r\n"
             + "a\tLEFÈVRE\tChloé\t02/09/1991\tF\t69123\t0611223344\r\n"
@@ -170,17 +170,17 @@ struct MatchCommandTests {
         var bytes: [UInt8] = [0xFF, 0xFE]
         for unit in text.utf16 { bytes += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
         try Data(bytes).write(to: dir.url.appendingPathComponent("export.txt"))
-        let result = try CLI.run(["match", "export.txt", "--output", "links.csv"], in: dir.url)
+        let result = try await CLI.run(["match", "export.txt", "--output", "links.csv"], in: dir.url)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try pairs(dir.url.appendingPathComponent("links.csv")) == [["a", "b"]])
     }
 
     @Test("Linking two files numbered alike: pairs read first input then second, clusters say which input")
-    func linkWithRepeatedIDs() throws {
+    func linkWithRepeatedIDs() async throws {
         let dir = try TemporaryDirectory()
         try dir.write("a.csv", "rec_id,birth_family_name,given_names,birth_date,sex,phone\n1,DUPONT,Marie,15/03/1980,F,0612345678\n2,MARTIN,Paul,12/06/1970,M,0600000001\n")
         try dir.write("b.csv", "rec_id,birth_family_name,given_names,birth_date,sex,phone\n1,MARTIN,Paul,12/06/1970,M,0600000001\n2,DUPONT,Marie,15/03/1980,F,0612345678\n")
-        let result = try CLI.run(["match", "a.csv", "b.csv", "--output", "links.csv", "--clusters", "clusters.csv"], in: dir.url)
+        let result = try await CLI.run(["match", "a.csv", "b.csv", "--output", "links.csv", "--clusters", "clusters.csv"], in: dir.url)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("2 record id(s) appear in both inputs"))
         let links = try rows(dir.url.appendingPathComponent("links.csv")).map { Array($0.prefix(2)) }
@@ -196,7 +196,7 @@ struct MatchCommandTests {
     }
 
     @Test("--list-diagnostics names file, line, code and message of each input problem")
-    func listDiagnostics() throws {
+    func listDiagnostics() async throws {
         let dir = try TemporaryDirectory()
         try dir.write("in.csv", """
             rec_id,birth_family_name,given_names,birth_date,sex,ins,ins_oid
@@ -204,7 +204,7 @@ struct MatchCommandTests {
             r2,DUPONT,Marie,not a date,F,280057511700199,1.2.250.1.213.1.4.10
 
             """)
-        let result = try CLI.run(["match", "in.csv", "--output", "links.csv", "--list-diagnostics"], in: dir.url)
+        let result = try await CLI.run(["match", "in.csv", "--output", "links.csv", "--list-diagnostics"], in: dir.url)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("in.csv:3:1: warning: [IDENT-DATE-INVALID]"))
         #expect(result.stderr.contains("in.csv:3:1:") && result.stderr.contains("[IDENT-INS-"))
@@ -225,14 +225,14 @@ struct MatchCommandTests {
         (["match", "ok.csv"], "nothing to write"),
         (["match", "ok.csv", "--output", "x.csv", "--weak-id", "maybe"], "--weak-id must be household or personal"),
     ])
-    func badInput(arguments: [String], message: String) throws {
+    func badInput(arguments: [String], message: String) async throws {
         let dir = try TemporaryDirectory()
         try dir.write("noid.csv", "name,birth_date\nDUPONT,1980-01-02\n")
         try dir.write("empty.csv", "")
         try dir.write("two-names.csv", "rec_id;nom;nom_naissance\nr1;MARTIN;DUPONT\n")
         try dir.write("ok.csv", "rec_id,birth_family_name\nr1,DUPONT\n")
         try dir.write("bad-model.json", "{\"formatVersion\": 1")
-        let result = try CLI.run(arguments, in: dir.url)
+        let result = try await CLI.run(arguments, in: dir.url)
         #expect(result.status == 2)
         #expect(result.stderr.contains(message), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.url.appendingPathComponent("x.csv").path))

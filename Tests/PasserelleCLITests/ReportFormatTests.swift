@@ -37,9 +37,9 @@ struct ReportFormatTests {
     }
 
     @Test("text: file:line:col: severity: [code] message, then a summary")
-    func textFormat() throws {
+    func textFormat() async throws {
         let (dir, names) = try Self.sampleInputs()
-        let result = try CLI.run(["validate", "--rules", "none", "--format", "text"] + names, in: dir.url)
+        let result = try await CLI.run(["validate", "--rules", "none", "--format", "text"] + names, in: dir.url)
         #expect(result.status == 1)
         var lines = result.stdoutText.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let trailing = lines.popLast()
@@ -59,10 +59,10 @@ struct ReportFormatTests {
     }
 
     @Test("text lines on the whole corpus with the CI-SIS schema and rules", CLI.corpusEnabled)
-    func textFormatOnCorpus() throws {
+    func textFormatOnCorpus() async throws {
         let corpus = try #require(TestPaths.corpus)
         let schema = try #require(CLI.ciSISSchema)
-        let result = try CLI.run(["validate", "--schema", schema, "--rules", "auto", corpus.appendingPathComponent("cda").path])
+        let result = try await CLI.run(["validate", "--schema", schema, "--rules", "auto", corpus.appendingPathComponent("cda").path])
         #expect(result.status == 1)
         let lines = result.stdoutText.split(separator: "\n").map(String.init)
         #expect(lines.count > 10)
@@ -73,9 +73,9 @@ struct ReportFormatTests {
     }
 
     @Test("json: decodes, with consistent counts")
-    func jsonFormat() throws {
+    func jsonFormat() async throws {
         let (dir, names) = try Self.sampleInputs()
-        let result = try CLI.run(["validate", "--rules", "none", "--format", "json"] + names, in: dir.url)
+        let result = try await CLI.run(["validate", "--rules", "none", "--format", "json"] + names, in: dir.url)
         #expect(result.status == 1)
         let summary = try JSONDecoder().decode(JSONSummary.self, from: result.stdout)
         #expect(summary.tool == "passerelle")
@@ -91,9 +91,9 @@ struct ReportFormatTests {
     }
 
     @Test("--output writes the report to a file and keeps standard output clean")
-    func outputFile() throws {
+    func outputFile() async throws {
         let (dir, names) = try Self.sampleInputs()
-        let result = try CLI.run(["validate", "--rules", "none", "--format", "json", "--output", "report.json"] + names, in: dir.url)
+        let result = try await CLI.run(["validate", "--rules", "none", "--format", "json", "--output", "report.json"] + names, in: dir.url)
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
         let summary = try JSONDecoder().decode(
@@ -102,9 +102,9 @@ struct ReportFormatTests {
     }
 
     @Test("junit: one testcase per document, a failure for each failed one")
-    func junitFormat() throws {
+    func junitFormat() async throws {
         let (dir, names) = try Self.sampleInputs()
-        let result = try CLI.run(["validate", "--rules", "none", "--format", "junit"] + names, in: dir.url)
+        let result = try await CLI.run(["validate", "--rules", "none", "--format", "junit"] + names, in: dir.url)
         #expect(result.status == 1)
         let junit = JUnitCollector()
         let parser = XMLParser(data: result.stdout)

@@ -5,17 +5,17 @@ import Testing
 /// when Python's `jsonschema` is installed, against a JSON schema of that subset.
 @Suite("passerelle validate --format sarif")
 struct SARIFReportTests {
-    static func sarif() throws -> (log: [String: Any], data: Data) {
+    static func sarif() async throws -> (log: [String: Any], data: Data) {
         let (dir, names) = try ReportFormatTests.sampleInputs()
-        let result = try CLI.run(["validate", "--rules", "ci-sis", "--format", "sarif"] + names, in: dir.url)
+        let result = try await CLI.run(["validate", "--rules", "ci-sis", "--format", "sarif"] + names, in: dir.url)
         #expect(result.status == 1)
         let log = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
         return (log, result.stdout)
     }
 
     @Test("required SARIF 2.1.0 structure, one result per diagnostic")
-    func structure() throws {
-        let log = try Self.sarif().log
+    func structure() async throws {
+        let log = try await Self.sarif().log
         #expect(log["version"] as? String == "2.1.0")
         #expect((log["$schema"] as? String)?.contains("sarif") == true)
         let runs = try #require(log["runs"] as? [[String: Any]])
@@ -51,13 +51,13 @@ struct SARIFReportTests {
     }
 
     @Test("absolute paths under the working directory become relative URIs; others become file:// URIs")
-    func absolutePaths() throws {
+    func absolutePaths() async throws {
         let (dir, names) = try ReportFormatTests.sampleInputs()
         let inside = dir.url.appendingPathComponent("b-broken.xml").path
         let outsideDir = try TemporaryDirectory()
         let outside = outsideDir.url.appendingPathComponent("e-copy.xml")
         try Data(contentsOf: URL(fileURLWithPath: inside)).write(to: outside)
-        let result = try CLI.run(["validate", "--rules", "none", "--format", "sarif", inside, outside.path], in: dir.url)
+        let result = try await CLI.run(["validate", "--rules", "none", "--format", "sarif", inside, outside.path], in: dir.url)
         #expect(result.status == 1)
         let log = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
         let run = try #require((log["runs"] as? [[String: Any]])?.first)
@@ -72,15 +72,15 @@ struct SARIFReportTests {
     static let python: String? = {
         let candidates = [ProcessInfo.processInfo.environment["PASSERELLE_PYTHON"], "python3"].compactMap { $0 }
         return candidates.first { python in
-            (try? ReferenceProcess.run([python, "-c", "import jsonschema"]).status) == 0
+            (try? ReferenceProcess.runBlocking(URL(fileURLWithPath: "/usr/bin/env"), [python, "-c", "import jsonschema"]).status) == 0
         }
     }()
 
     @Test("validates against a SARIF 2.1.0 subset schema", .enabled(if: python != nil, "Python jsonschema not installed"))
-    func jsonSchema() throws {
+    func jsonSchema() async throws {
         let python = try #require(Self.python)
         let dir = try TemporaryDirectory()
-        try dir.write("report.sarif", try Self.sarif().data)
+        try await dir.write("report.sarif", try Self.sarif().data)
         try dir.write("schema.json", Self.subsetSchema)
         let script = """
             import json, sys, jsonschema
@@ -90,13 +90,13 @@ struct SARIFReportTests {
             for error in errors: print(list(error.absolute_path), error.message)
             sys.exit(1 if errors else 0)
             """
-        let run = try ReferenceProcess.run(
+        let run = try await ReferenceProcess.run(
             [python, "-c", script, dir.url.appendingPathComponent("report.sarif").path, dir.url.appendingPathComponent("schema.json").path])
         #expect(run.status == 0, "\(run.stdoutText)\(run.stderr)")
         // The schema does reject what it should: a wrong level fails.
-        let broken = String(decoding: try Self.sarif().data, as: UTF8.self).replacingOccurrences(of: "\"error\"", with: "\"fatal\"")
+        let broken = await String(decoding: try Self.sarif().data, as: UTF8.self).replacingOccurrences(of: "\"error\"", with: "\"fatal\"")
         try dir.write("broken.sarif", broken)
-        let rejected = try ReferenceProcess.run(
+        let rejected = try await ReferenceProcess.run(
             [python, "-c", script, dir.url.appendingPathComponent("broken.sarif").path, dir.url.appendingPathComponent("schema.json").path])
         #expect(rejected.status == 1)
     }

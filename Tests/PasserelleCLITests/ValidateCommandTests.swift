@@ -7,27 +7,27 @@ import Testing
 @Suite("passerelle validate (exit codes, stdin, jobs)")
 struct ValidateCommandTests {
     @Test("exit 0 when every document passes")
-    func passingDocuments() throws {
+    func passingDocuments() async throws {
         let dir = try TemporaryDirectory()
         try dir.write("in/a.xml", SampleCDA.valid(id: "a"))
         try dir.write("in/sub/b.xml", SampleCDA.valid(id: "b"))
         try dir.write("in/ignored.txt", "not a document, not an .xml file")
-        let result = try CLI.run(["validate", "--rules", "none", "in"], in: dir.url)
+        let result = try await CLI.run(["validate", "--rules", "none", "in"], in: dir.url)
         #expect(result.status == 0, "\(result.stdoutText)\(result.stderr)")
         #expect(result.stdoutText.hasSuffix("2 documents checked: 2 passed, 0 failed (0 errors, 0 warnings)\n"))
         // The file left out is said on standard error, with how to read it.
         #expect(result.stderr.contains("validate: 1 file in the directories and archives not read, by extension (.txt ×1)"), "\(result.stderr)")
-        let widened = try CLI.run(["validate", "--rules", "none", "--extension", "txt", "--extension", "xml", "in"], in: dir.url)
+        let widened = try await CLI.run(["validate", "--rules", "none", "--extension", "txt", "--extension", "xml", "in"], in: dir.url)
         #expect(widened.status == 1 && widened.stdoutText.contains("ignored.txt:1:1: error: [INPUT-FORMAT-UNKNOWN]"))
         #expect(!widened.stderr.contains("not read, by extension"))
     }
 
     @Test("exit 1 when a document fails, and the other documents are still reported")
-    func failingDocument() throws {
+    func failingDocument() async throws {
         let dir = try TemporaryDirectory()
         try dir.write("good.xml", SampleCDA.valid())
         try dir.write("broken.xml", SampleCDA.truncated)
-        let result = try CLI.run(["validate", "--rules", "none", "good.xml", "broken.xml"], in: dir.url)
+        let result = try await CLI.run(["validate", "--rules", "none", "good.xml", "broken.xml"], in: dir.url)
         #expect(result.status == 1)
         #expect(result.stdoutText.contains("broken.xml:3:"))
         #expect(!result.stdoutText.contains("good.xml:"))
@@ -35,11 +35,11 @@ struct ValidateCommandTests {
     }
 
     @Test("exit 1 when CI-SIS rules find an error in a document without realmCode")
-    func ruleFailure() throws {
+    func ruleFailure() async throws {
         let dir = try TemporaryDirectory()
         try dir.write("doc.xml", SampleCDA.valid())
-        #expect(try CLI.run(["validate", "--rules", "none", "doc.xml"], in: dir.url).status == 0)
-        let result = try CLI.run(["validate", "--rules", "ci-sis", "doc.xml"], in: dir.url)
+        #expect(try await CLI.run(["validate", "--rules", "none", "doc.xml"], in: dir.url).status == 0)
+        let result = try await CLI.run(["validate", "--rules", "ci-sis", "doc.xml"], in: dir.url)
         #expect(result.status == 1)
         #expect(result.stdoutText.contains("error: [RealmCode]"))
     }
@@ -61,22 +61,22 @@ struct ValidateCommandTests {
             ["inspect", "missing.xml"],
             ["frobnicate"],
         ])
-    func usageErrors(_ arguments: [String]) throws {
+    func usageErrors(_ arguments: [String]) async throws {
         let dir = try TemporaryDirectory()
         try dir.write("doc.xml", SampleCDA.valid())
         try dir.write("not-a-schema.xsd", "this is { not XML")
         try FileManager.default.createDirectory(at: dir.url.appendingPathComponent("empty-dir"), withIntermediateDirectories: true)
-        let result = try CLI.run(arguments, in: dir.url)
+        let result = try await CLI.run(arguments, in: dir.url)
         #expect(result.status == 2, "stdout: \(result.stdoutText) stderr: \(result.stderr)")
         #expect(!result.stderr.isEmpty, "a usage or I/O error must be explained on standard error")
     }
 
     @Test("standard input is read with -")
-    func standardInput() throws {
-        let good = try CLI.run(["validate", "--rules", "none", "-"], stdin: Data(SampleCDA.valid().utf8))
+    func standardInput() async throws {
+        let good = try await CLI.run(["validate", "--rules", "none", "-"], stdin: Data(SampleCDA.valid().utf8))
         #expect(good.status == 0)
         #expect(good.stdoutText == "1 document checked: 1 passed, 0 failed (0 errors, 0 warnings)\n")
-        let bad = try CLI.run(["validate", "--rules", "none", "--format", "json", "-"], stdin: Data(SampleCDA.truncated.utf8))
+        let bad = try await CLI.run(["validate", "--rules", "none", "--format", "json", "-"], stdin: Data(SampleCDA.truncated.utf8))
         #expect(bad.status == 1)
         let summary = try JSONDecoder().decode(JSONSummary.self, from: bad.stdout)
         #expect(summary.reports.map(\.source) == ["-"])
@@ -85,7 +85,7 @@ struct ValidateCommandTests {
     }
 
     @Test("--jobs 1 and --jobs 2 give identical reports, in input order")
-    func jobsDoNotChangeReports() throws {
+    func jobsDoNotChangeReports() async throws {
         let dir = try TemporaryDirectory()
         var inputs: [String] = []
         if let corpus = TestPaths.corpus {
@@ -99,9 +99,9 @@ struct ValidateCommandTests {
         var texts: [String] = []
         var summaries: [JSONSummary] = []
         for jobs in ["1", "2"] {
-            let text = try CLI.run(["validate", "--jobs", jobs] + inputs, in: dir.url)
+            let text = try await CLI.run(["validate", "--jobs", jobs] + inputs, in: dir.url)
             texts.append(text.stdoutText)
-            let json = try CLI.run(["validate", "--jobs", jobs, "--format", "json"] + inputs, in: dir.url)
+            let json = try await CLI.run(["validate", "--jobs", jobs, "--format", "json"] + inputs, in: dir.url)
             #expect(json.status == text.status)
             summaries.append(try JSONDecoder().decode(JSONSummary.self, from: json.stdout))
         }
@@ -112,10 +112,10 @@ struct ValidateCommandTests {
     }
 
     @Test("CI-SIS schema on the French corpus: every document passes (exit 0)", CLI.corpusEnabled)
-    func ciSISSchemaOnFrenchCorpus() throws {
+    func ciSISSchemaOnFrenchCorpus() async throws {
         let corpus = try #require(TestPaths.corpus)
         let schema = try #require(CLI.ciSISSchema)
-        let result = try CLI.run([
+        let result = try await CLI.run([
             "validate", "--schema", schema, "--rules", "none", "--jobs", "2", "--format", "json",
             corpus.appendingPathComponent("cda/fr").path,
         ])
@@ -127,9 +127,9 @@ struct ValidateCommandTests {
     }
 
     @Test("HL7 normative schema on the French corpus: the 19 extended documents fail (exit 1)", CLI.corpusEnabled)
-    func normativeSchemaOnFrenchCorpus() throws {
+    func normativeSchemaOnFrenchCorpus() async throws {
         let corpus = try #require(TestPaths.corpus)
-        let result = try CLI.run([
+        let result = try await CLI.run([
             "validate", "--schema", corpus.appendingPathComponent("schemas/cda-r2/CDA.xsd").path, "--rules", "none",
             "--format", "json", corpus.appendingPathComponent("cda/fr").path,
         ])

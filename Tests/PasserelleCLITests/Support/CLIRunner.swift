@@ -36,23 +36,52 @@ enum CLI {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }()
 
+    /// Runs `passerelle arguments...` and waits, blocking the calling thread: only for values
+    /// computed before the tests run (test arguments, conditions).
+    static func runBlocking(_ arguments: [String]) throws -> CLIResult {
+        guard let binary else { throw CLIError(description: "passerelle binary not found") }
+        return try ReferenceProcess.runBlocking(binary, arguments)
+    }
+
     /// Runs `passerelle arguments...` in `directory`, feeding `stdin` when given.
-    static func run(_ arguments: [String], in directory: URL? = nil, stdin: Data? = nil) throws -> CLIResult {
+    static func run(_ arguments: [String], in directory: URL? = nil, stdin: Data? = nil) async throws -> CLIResult {
         guard let binary else {
             throw CLIError(description: "passerelle binary not found: run `swift build --product passerelle` or set PASSERELLE_BIN")
         }
-        return try ReferenceProcess.run(binary, arguments, in: directory, stdin: stdin)
+        return try await ReferenceProcess.run(binary, arguments, in: directory, stdin: stdin)
     }
 }
 
 /// Runs any program; outputs go through files so that large outputs cannot block the pipe.
 enum ReferenceProcess {
     /// Runs a program found on `PATH` (`arguments[0]`).
-    static func run(_ arguments: [String]) throws -> CLIResult {
-        try run(URL(fileURLWithPath: "/usr/bin/env"), arguments)
+    static func run(_ arguments: [String]) async throws -> CLIResult {
+        try await run(URL(fileURLWithPath: "/usr/bin/env"), arguments)
     }
 
-    static func run(_ executable: URL, _ arguments: [String], in directory: URL? = nil, stdin: Data? = nil) throws -> CLIResult {
+    /// Runs `executable` and waits, blocking the calling thread: only for values computed before
+    /// the tests run (test arguments, conditions).
+    static func runBlocking(_ executable: URL, _ arguments: [String]) throws -> CLIResult {
+        let scratch = try TemporaryDirectory()
+        let outURL = scratch.url.appendingPathComponent("stdout")
+        let errURL = scratch.url.appendingPathComponent("stderr")
+        for url in [outURL, errURL] { _ = FileManager.default.createFile(atPath: url.path, contents: nil) }
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.standardOutput = try FileHandle(forWritingTo: outURL)
+        process.standardError = try FileHandle(forWritingTo: errURL)
+        try process.run()
+        process.waitUntilExit()
+        return CLIResult(
+            status: process.terminationStatus, stdout: try Data(contentsOf: outURL),
+            stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+    }
+
+    /// Waits for the program without blocking a thread of the test run's concurrency pool: the
+    /// tests run in parallel in one process, and a test blocked on a subprocess would hold a
+    /// thread that others (a live server answering a timed request) need.
+    static func run(_ executable: URL, _ arguments: [String], in directory: URL? = nil, stdin: Data? = nil) async throws -> CLIResult {
         let scratch = try TemporaryDirectory()
         let outURL = scratch.url.appendingPathComponent("stdout")
         let errURL = scratch.url.appendingPathComponent("stderr")
@@ -66,8 +95,7 @@ enum ReferenceProcess {
         process.standardInput = try FileHandle(forReadingFrom: inURL)
         process.standardOutput = try FileHandle(forWritingTo: outURL)
         process.standardError = try FileHandle(forWritingTo: errURL)
-        try process.run()
-        process.waitUntilExit()
+        try await process.runUntilExit()
         return CLIResult(
             status: process.terminationStatus, stdout: try Data(contentsOf: outURL),
             stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
@@ -152,5 +180,21 @@ extension CLI {
     /// `validate` arguments for the CI-SIS schema of the corpus.
     static var ciSISSchema: String? {
         TestPaths.corpus?.appendingPathComponent("schemas/ci-sis/infrastructure/cda/CDA_extended.xsd").path
+    }
+}
+
+extension Process {
+    /// Starts the process and waits for it to end without blocking a thread of the concurrency
+    /// pool (see ``ReferenceProcess/run(_:_:in:stdin:)``).
+    func runUntilExit() async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            terminationHandler = { _ in continuation.resume() }
+            do {
+                try run()
+            } catch {
+                terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
     }
 }
