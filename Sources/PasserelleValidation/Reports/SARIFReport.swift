@@ -74,13 +74,14 @@ enum SARIFReport {
     /// `tables`, made run-wide when the log is written. The report's artifact (its file, named by
     /// the first report that names it) is numbered even when it has no diagnostic.
     static func results(of report: DocumentReport, tables: inout SARIFTables) throws -> [ReportFragment] {
-        let uri = relativeURI(report.source)
+        let uri = tables.uri(of: report.source)
         let artifact = tables.artifact(uri) {
             // One artifact per file, even when a flat file yields several document reports.
             let whole = report.records == nil
             return Artifact(location: ArtifactLocation(uri: uri, index: 0), length: whole ? report.size : nil,
                 hashes: whole ? ["sha-256": report.sha256] : nil)
         }
+        guard !report.diagnostics.isEmpty else { return [] }
         let encoder = JSONReport.encoder()
         return try report.diagnostics.map { diagnostic in
             let id = diagnostic.code.rawValue
@@ -160,6 +161,17 @@ struct SARIFTables: Sendable {
     private var ruleIndexes: [String: Int] = [:]
     private(set) var artifacts: [SARIFReport.Artifact] = []
     private var artifactIndexes: [String: Int] = [:]
+    /// The last source's URI: the rows of an export share one source, whose URI (relative to
+    /// the working directory, percent-encoded) is worth making once.
+    private var lastURI: (source: String, uri: String)?
+
+    /// The artifact URI of `source` (``SARIFReport/relativeURI(_:base:)``).
+    mutating func uri(of source: String) -> String {
+        if let lastURI, lastURI.source == source { return lastURI.uri }
+        let uri = SARIFReport.relativeURI(source)
+        lastURI = (source, uri)
+        return uri
+    }
 
     /// The number of rule `id`, numbered now when it is new.
     mutating func rule(_ id: String) -> Int {
