@@ -131,19 +131,22 @@ struct SecurityTests {
         // A waiting request with a queue slot times out with 503 too.
         let queued = IngestGate(capacity: 1, queueLimit: 1, timeout: .milliseconds(100))
         let (entered2, entered2Continuation) = AsyncStream<Void>.makeStream()
+        let (release2, release2Continuation) = AsyncStream<Void>.makeStream()
+        // The slot is held until the check is done (a fixed sleep could end first on a busy machine).
         let holder2 = Task {
             try await queued.withSlot(waiting: false) {
                 entered2Continuation.yield()
-                try await Task.sleep(for: .seconds(2))
+                for await _ in release2 { break }
             }
         }
         for await _ in entered2 { break }
         await #expect(throws: APIProblem.self) { try await queued.withSlot(waiting: false) {} }
+        release2Continuation.yield()
+        try await holder2.value
         releaseContinuation.yield()
         try await holder.value
         // Once released, the slot is free again.
         try await gate.withSlot(waiting: false) {}
-        holder2.cancel()
     }
 
     @Test("/health and /ready need no token; /metrics exposes request, document and identity counters")

@@ -185,16 +185,51 @@ extension CLI {
 
 extension Process {
     /// Starts the process and waits for it to end without blocking a thread of the concurrency
-    /// pool (see ``ReferenceProcess/run(_:_:in:stdin:)``).
+    /// pool (see ``ReferenceProcess/run(_:_:in:stdin:)``). At most one process per core runs at
+    /// once: the tests run in parallel, and dozens of subprocesses at a time would starve the
+    /// timed tests of the test process itself.
     func runUntilExit() async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            terminationHandler = { _ in continuation.resume() }
-            do {
-                try run()
-            } catch {
-                terminationHandler = nil
-                continuation.resume(throwing: error)
+        await SubprocessSlots.shared.acquire()
+        do {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                terminationHandler = { _ in continuation.resume() }
+                do {
+                    try run()
+                } catch {
+                    terminationHandler = nil
+                    continuation.resume(throwing: error)
+                }
             }
+        } catch {
+            await SubprocessSlots.shared.release()
+            throw error
+        }
+        await SubprocessSlots.shared.release()
+    }
+}
+
+/// Slots for subprocesses run by the tests: one per core.
+actor SubprocessSlots {
+    static let shared = SubprocessSlots(count: ProcessInfo.processInfo.activeProcessorCount)
+
+    private var available: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(count: Int) { available = max(1, count) }
+
+    func acquire() async {
+        if available > 0 {
+            available -= 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty {
+            available += 1
+        } else {
+            waiting.removeFirst().resume()
         }
     }
 }
