@@ -153,6 +153,41 @@ struct RenderedReportsTests {
         #expect(Self.text(written) == Self.text(try format.render(expected, toolVersion: "t")))
     }
 
+    @Test("JSON rows of an export made from the first passing row's element: byte for byte what JSONEncoder writes for each")
+    func jsonRowsFromTheFirstRow() throws {
+        var random = SeededGenerator(state: 11)
+        let sources = ["export.csv", "dir/ex \"port\" é\\.csv"]
+        var reports: [DocumentReport] = []
+        for index in 0..<400 {
+            let row = Int.random(in: 1...(index % 3 == 0 ? 9 : 9_999_999), using: &random)
+            let lines = row...(row + Int.random(in: 0...3, using: &random))
+            let digest = (0..<64).map { _ in "0123456789abcdef".randomElement(using: &random)! }
+            var report = DocumentReport(
+                source: sources[index / 200], format: .flatExport, size: Int.random(in: 0...1_000_000, using: &random),
+                sha256: String(digest), rules: "none", schemaValidated: false, diagnostics: [], seconds: 0,
+                records: row...row, lines: lines)
+            switch index % 50 {
+            case 7: report.diagnostics = Self.samples[0].diagnostics  // a failing row between passing ones
+            case 13: report.rules = "ci-sis"  // another shape: encoded whole
+            case 17: report.sha256 = ""  // not a digest: encoded whole
+            case 23: report.lines = nil
+            default: break
+            }
+            reports.append(report)
+        }
+        var input = RenderedReports(format: .json, spool: ReportSpool(), memoryLimit: 4096)
+        for report in reports { try input.appendSharingTime(report) }
+        try input.finish(head: [], share: 0.015625)
+        var written = Data()
+        try ReportWriter(format: .json, toolVersion: "t").write([input]) { written.append(contentsOf: $0) }
+        let expected = reports.map { report in
+            var timed = report
+            timed.seconds = 0.015625
+            return timed
+        }
+        #expect(Self.text(written) == Self.text(try Self.wholeJSON(expected, version: "t")))
+    }
+
     @Test("the text report counts passes it prints nothing for, and its totals")
     func textTotals() throws {
         let rendered = Self.text(try ReportFormat.text.render(Self.samples, toolVersion: "t", omittedPasses: 3))

@@ -63,11 +63,11 @@ public struct RenderedReports: Sendable {
     private var awaitingTime = 0
     private var share: Double?
 
-    /// Rendered reports and, for SARIF, the rules and artifacts they name, numbered in order of
-    /// appearance.
+    /// Rendered reports and what rendering them keeps: for SARIF, the rules and artifacts they
+    /// name, numbered in order of appearance.
     struct Part: Sendable {
         var bytes: [UInt8] = []
-        var tables = SARIFTables()
+        var state = RenderingState()
     }
 
     /// Reports rendered in `format`, beyond `memoryLimit` bytes to `spool` (`nil`: all in memory).
@@ -112,7 +112,7 @@ public struct RenderedReports: Sendable {
     }
 
     /// The SARIF rules and artifacts of the head, then of the appended reports.
-    var tables: (head: SARIFTables, tail: SARIFTables) { (head.tables, tail.tables) }
+    var tables: (head: SARIFTables, tail: SARIFTables) { (head.state.sarif, tail.state.sarif) }
 
     /// Writes the reports in order, the head then the appended ones; `numbering` gives the
     /// run-wide SARIF indexes of the head's and the tail's rules and artifacts.
@@ -134,7 +134,7 @@ public struct RenderedReports: Sendable {
     }
 
     private static func render(_ report: DocumentReport, timed: Bool, format: ReportFormat, into part: inout Part) throws {
-        for fragment in try format.fragments(of: report, timed: timed, tables: &part.tables) {
+        for fragment in try format.fragments(of: report, timed: timed, state: &part.state) {
             try encode(fragment, into: &part.bytes)
         }
     }
@@ -197,6 +197,14 @@ public struct RenderedReports: Sendable {
             }
         }
     }
+}
+
+/// What rendering the reports of one input keeps from one report to the next.
+struct RenderingState: Sendable {
+    /// SARIF: the rules and artifacts named so far.
+    var sarif = SARIFTables()
+    /// JSON: the element of the input's first passing row, to make the next ones from.
+    var jsonRow: JSONRowTemplate?
 }
 
 /// One rendered element of a report's list (a document's report; in SARIF, one result):
@@ -320,13 +328,14 @@ public struct ReportWriter: Sendable {
 extension ReportFormat {
     /// One report as this format renders it in its list: one element (none for a text report's
     /// document without diagnostics), or in SARIF one result per diagnostic; `timed: false`
-    /// leaves its time as a hole. SARIF numbers the rules and artifact in `tables`.
-    func fragments(of report: DocumentReport, timed: Bool, tables: inout SARIFTables) throws -> [ReportFragment] {
+    /// leaves its time as a hole. SARIF numbers the rules and artifact in `state`; JSON keeps there
+    /// the shape of an export's passing rows.
+    func fragments(of report: DocumentReport, timed: Bool, state: inout RenderingState) throws -> [ReportFragment] {
         switch self {
         case .text: [.complete(Array(report.diagnostics.map { $0.description + "\n" }.joined().utf8))]
-        case .json: [try JSONReport.element(report, timed: timed)]
+        case .json: [try JSONReport.element(report, timed: timed, rows: &state.jsonRow)]
         case .junit: [JUnitReport.testcase(report, timed: timed)]
-        case .sarif: try SARIFReport.results(of: report, tables: &tables)
+        case .sarif: try SARIFReport.results(of: report, tables: &state.sarif)
         }
     }
 

@@ -1,4 +1,5 @@
 public import Foundation
+import PasserelleModel
 
 /// Output formats of `passerelle validate`.
 public enum ReportFormat: String, Sendable, CaseIterable {
@@ -66,6 +67,15 @@ enum JSONReport {
 
     /// A report as an element of `reports` (indented by four spaces, no separator); without its
     /// time when `timed` is false, in two pieces around where it goes.
+    /// - Parameter rows: the template of the input's passing rows, made from the first one and
+    ///   used for the next ones of the same shape (see ``JSONRowTemplate``).
+    static func element(_ report: DocumentReport, timed: Bool, rows: inout JSONRowTemplate?) throws -> ReportFragment {
+        if !timed, let template = rows, let fragment = template.fragment(for: report) { return fragment }
+        let fragment = try element(report, timed: timed)
+        if !timed, rows == nil { rows = JSONRowTemplate(report, rendered: fragment) }
+        return fragment
+    }
+
     static func element(_ report: DocumentReport, timed: Bool) throws -> ReportFragment {
         let encoded = Array(try encoder().encode(report))
         guard !timed else { return .complete(JSONText.indented(encoded[...], by: 4)) }
@@ -102,5 +112,82 @@ enum JSONText {
             if haystack[start..<start + needle.count].elementsEqual(needle) { return start }
         }
         return nil
+    }
+}
+
+/// The JSON element of an export's passing row (no diagnostic, its rows and lines known, its time
+/// its share), made from the element `JSONEncoder` wrote for the input's first such row with the
+/// row's own numbers and digest put in: the rows of one export differ only there, and encoding
+/// each one costs several times reading it. Used only for a row whose every other field equals
+/// the first one's; the numbers are written as `JSONEncoder` writes integers, the digest is
+/// lower-case hexadecimal (nothing to escape); anything else is encoded whole.
+struct JSONRowTemplate: Sendable {
+    private let source: String
+    private let format: SourceFormat?
+    private let rules: String
+    private let schemaValidated: Bool
+    /// Text around the line range, the record range (before the time), the digest and the size
+    /// (after it).
+    private let before: [[UInt8]]
+    private let after: [[UInt8]]
+
+    /// The template of `report`'s shape, from its rendering; `nil` when the report is not a passing
+    /// row or its rendering is not laid out as expected.
+    init?(_ report: DocumentReport, rendered: ReportFragment) {
+        guard report.diagnostics.isEmpty, let lines = report.lines, let records = report.records, Self.isDigest(report.sha256),
+            rendered.holes.count == 1, case .time = rendered.holes[0]
+        else { return nil }
+        let (head, tail) = (rendered.pieces[0], rendered.pieces[1])
+        guard
+            let before = Self.split(head, at: [
+                ("\"lines\" : [\n", "\(lines.lowerBound)"), (",\n", "\(lines.upperBound)"),
+                ("\"records\" : [\n", "\(records.lowerBound)"), (",\n", "\(records.upperBound)"),
+            ]),
+            let after = Self.split(tail, at: [("\"sha256\" : \"", report.sha256), ("\"size\" : ", "\(report.size)")])
+        else { return nil }
+        (source, format, rules, schemaValidated) = (report.source, report.format, report.rules, report.schemaValidated)
+        (self.before, self.after) = (before, after)
+    }
+
+    /// `report`'s element, when it has the template's shape.
+    func fragment(for report: DocumentReport) -> ReportFragment? {
+        guard report.diagnostics.isEmpty, let lines = report.lines, let records = report.records, report.source == source,
+            report.format == format, report.rules == rules, report.schemaValidated == schemaValidated, Self.isDigest(report.sha256)
+        else { return nil }
+        return .aroundTime(
+            Self.join(before, ["\(lines.lowerBound)", "\(lines.upperBound)", "\(records.lowerBound)", "\(records.upperBound)"]),
+            Self.join(after, [report.sha256, "\(report.size)"]))
+    }
+
+    /// `text` cut around each value, found in order after its marker (and the indentation that
+    /// follows it); `nil` unless each value is there.
+    private static func split(_ text: [UInt8], at values: [(marker: String, value: String)]) -> [[UInt8]]? {
+        var pieces: [[UInt8]] = []
+        var from = 0
+        for (marker, value) in values {
+            let markerBytes = Array(marker.utf8)
+            guard let found = JSONText.find(markerBytes, in: Array(text[from...])) else { return nil }
+            var start = from + found + markerBytes.count
+            while start < text.count, text[start] == UInt8(ascii: " ") { start += 1 }
+            let valueBytes = Array(value.utf8)
+            guard start + valueBytes.count <= text.count, text[start..<start + valueBytes.count].elementsEqual(valueBytes) else { return nil }
+            pieces.append(Array(text[from..<start]))
+            from = start + valueBytes.count
+        }
+        pieces.append(Array(text[from...]))
+        return pieces
+    }
+
+    private static func join(_ pieces: [[UInt8]], _ values: [String]) -> [UInt8] {
+        var result = pieces[0]
+        for (value, piece) in zip(values, pieces.dropFirst()) {
+            result.append(contentsOf: value.utf8)
+            result.append(contentsOf: piece)
+        }
+        return result
+    }
+
+    private static func isDigest(_ text: String) -> Bool {
+        text.utf8.count == 64 && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
     }
 }
