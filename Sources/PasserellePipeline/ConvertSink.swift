@@ -1,4 +1,5 @@
 public import Foundation
+import CPasserelleSystem
 public import PasserelleEmit
 public import PasserelleModel
 public import PasserelleValidation
@@ -169,21 +170,7 @@ public actor ConvertSink: DocumentSink {
             path.map { open($0, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666) } ?? -1
         }
         guard descriptor >= 0 else { throw writeError(url, errno) }
-        var failure: Int32 = 0
-        data.withUnsafeBytes { buffer in
-            var written = 0
-            while written < buffer.count {
-                let count = Glibc.write(descriptor, buffer.baseAddress! + written, buffer.count - written)
-                if count > 0 {
-                    written += count
-                } else if count < 0, errno == EINTR {
-                    continue
-                } else {
-                    failure = count < 0 ? errno : EIO
-                    return
-                }
-            }
-        }
+        var failure = data.withUnsafeBytes { passerelle_write_all(descriptor, $0.baseAddress, $0.count, -1) }
         if close(descriptor) != 0, failure == 0 { failure = errno }
         guard failure == 0 else {
             try? FileManager.default.removeItem(at: url)

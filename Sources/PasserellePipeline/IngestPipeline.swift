@@ -337,7 +337,7 @@ public struct IngestPipeline<Sink: DocumentSink>: Sendable {
         }
         var summary = relay.summary
         let elapsed = start.duration(to: clock.now)
-        summary.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        summary.seconds = elapsed.inSeconds
         return summary
     }
 

@@ -41,9 +41,10 @@ public enum StandardInput: Sendable {
         }
         var chunk = prefix
         repeat {
-            if let failure = writeAll(chunk, to: descriptor) {
+            let failure = chunk.withUnsafeBytes { passerelle_write_all(descriptor, $0.baseAddress, $0.count, -1) }
+            guard failure == 0 else {
                 close(descriptor)
-                throw StandardInputError(code: "INPUT-IO", message: "cannot spool standard input to \(directory) (\(failure))")
+                throw StandardInputError(code: "INPUT-IO", message: "cannot spool standard input to \(directory) (\(String(cString: strerror(failure))))")
             }
             chunk = (try? input.read(upToCount: 1 << 20)) ?? Data()
         } while !chunk.isEmpty
@@ -57,24 +58,6 @@ public enum StandardInput: Sendable {
         #else
         throw StandardInputError(code: "INPUT-TOO-LARGE", message: "standard input is above the limit of \(memoryLimit) bytes")
         #endif
-    }
-
-    /// Writes all of `data`; the reason when it cannot.
-    private static func writeAll(_ data: Data, to descriptor: Int32) -> String? {
-        data.withUnsafeBytes { buffer -> String? in
-            var written = 0
-            while written < buffer.count {
-                let count = write(descriptor, buffer.baseAddress! + written, buffer.count - written)
-                if count > 0 {
-                    written += count
-                } else if count < 0, errno == EINTR {
-                    continue
-                } else {
-                    return String(cString: strerror(errno))
-                }
-            }
-            return nil
-        }
     }
 }
 

@@ -116,7 +116,7 @@ enum GatewayRoutes {
                     validator: service.pipeline.validator)
             }
             let elapsed = start.duration(to: clock.now)
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let seconds = elapsed.inSeconds
             let reports = DocumentReport.reports(for: result, seconds: seconds)
             let data = try format.render(reports, toolVersion: ServerVersion.current)
             let contentType: String

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import PasserelleModel
 import PasserelleStore
 
 /// Finds the token of a bearer secret in the store, with a short cache so that a busy client
@@ -88,7 +89,7 @@ final class RateLimiter: Sendable {
         return buckets.withLock { all -> Int? in
             var bucket = all[key] ?? Bucket(tokens: burst, updated: now)
             let elapsed = bucket.updated.duration(to: now)
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let seconds = elapsed.inSeconds
             bucket.tokens = min(burst, bucket.tokens + seconds * rate)
             bucket.updated = now
             if bucket.tokens >= 1 {

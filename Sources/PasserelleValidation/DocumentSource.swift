@@ -399,32 +399,26 @@ extension DocumentReport {
     }
 
     /// Reports for a flat export read from a file as a stream: each document becomes its report
-    /// as soon as it is read and is not kept, so that validating a large export holds reports,
-    /// not documents. Same reports as ``reports(for:seconds:)`` on the file's bytes. `nil` when
-    /// the file is not a flat export (CDA and HPRIM are read whole, CDA through `DocumentValidator`).
-    /// - Parameter keepingSilentPasses: `false` counts the documents that pass without any
-    ///   diagnostic (after the first) instead of keeping their reports: a SARIF report says
-    ///   nothing of them, so a large export then holds only reports that say something.
+    /// as soon as it is read and is not kept, so that the file's reports are held, not its
+    /// documents. Same reports as ``reports(for:seconds:)`` on the file's bytes. `nil` when the
+    /// file is not a flat export (CDA and HPRIM are read whole, CDA through `DocumentValidator`).
+    /// ``streamReports(contentsOf:sourceName:profile:_:)`` does not hold the reports either.
     /// - Throws: when the file cannot be opened.
-    public static func streamedReports(
-        contentsOf url: URL, sourceName: String, profile: ExportProfile, keepingSilentPasses: Bool = true
-    ) throws -> StreamedReports? {
+    public static func streamedReports(contentsOf url: URL, sourceName: String, profile: ExportProfile) throws -> [DocumentReport]? {
         var tail: [DocumentReport] = []
-        var omitted = 0
-        let head = try streamReports(contentsOf: url, sourceName: sourceName, profile: profile) { report in
-            if !keepingSilentPasses, report.diagnostics.isEmpty {
-                omitted += 1
-            } else {
-                tail.append(report)
-            }
-        }
-        guard let head else { return nil }
-        for index in tail.indices { tail[index].seconds = head.share }
-        return StreamedReports(reports: head.reports + tail, omittedPasses: omitted)
+        guard let head = try streamReports(contentsOf: url, sourceName: sourceName, profile: profile, { tail.append($0) }) else { return nil }
+        return head.reports + tail.map { $0.withSeconds(head.share) }
+    }
+
+    /// This report with its time set to `seconds`.
+    public func withSeconds(_ seconds: Double) -> DocumentReport {
+        var report = self
+        report.seconds = seconds
+        return report
     }
 
     /// Streams the reports of a flat export in a file (see
-    /// ``streamedReports(contentsOf:sourceName:profile:keepingSilentPasses:)``) without keeping
+    /// ``streamedReports(contentsOf:sourceName:profile:)``) without keeping
     /// any: `each` gets the report of every document after the first as soon as it is read,
     /// with no time (``StreamedReportsHead/share`` is each one's time, known at the end). The
     /// first report is held back: the file-level diagnostics, known at the end, go with it or in
@@ -448,7 +442,7 @@ extension DocumentReport {
             result.sha256 = try? DocumentSource.hexSHA256(contentsOf: url)
         }
         let elapsed = start.duration(to: .now)
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
         return StreamedReportsHead(
             reports: withFileLevel(first.map { [$0] } ?? [], of: result, seconds: seconds, documents: documents),
             share: seconds / Double(max(1, documents)))
@@ -507,16 +501,3 @@ public struct StreamedReportsHead: Sendable {
     public var share: Double
 }
 
-/// The reports of a streamed read (see ``DocumentReport/streamedReports(contentsOf:sourceName:profile:keepingSilentPasses:)``).
-public struct StreamedReports: Sendable {
-    /// The reports kept, in source order.
-    public var reports: [DocumentReport]
-    /// Documents that passed without any diagnostic and whose reports were not kept.
-    public var omittedPasses: Int
-
-    /// Creates a result.
-    public init(reports: [DocumentReport], omittedPasses: Int) {
-        self.reports = reports
-        self.omittedPasses = omittedPasses
-    }
-}

@@ -117,7 +117,7 @@ public struct DocumentValidator: Sendable {
         let start = ContinuousClock.now
         let checked = check(bytes, sourceName: sourceName)
         let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
         return DocumentReport(
             source: sourceName, format: checked.parsed.document?.provenance?.format, size: bytes.count,
             sha256: checked.sha256, rules: checked.rules, schemaValidated: checked.schemaValidated,

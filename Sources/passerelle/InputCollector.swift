@@ -29,10 +29,10 @@ struct InputItem: Sendable {
         }
     }
 
-    /// Reads the bytes.
+    /// Reads the bytes (standard input once read: ``readingStandardInput()``).
     func read() throws -> Data {
         if let bytes { return bytes }
-        guard let url else { return FileHandle.standardInput.readDataToEndOfFile() }
+        guard let url else { return try readingStandardInput().read() }
         return try Data(contentsOf: url, options: .mappedIfSafe)
     }
 }

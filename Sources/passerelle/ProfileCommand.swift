@@ -116,7 +116,7 @@ struct ProfileCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
             let elapsed = start.duration(to: .now)
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let seconds = elapsed.inSeconds
             let rows = max(0, summary.records - (loaded.hasHeader ? 1 : 0))
             var fields: [String] = [
                 "\"tool\":\"passerelle\"", "\"rows\":\(rows)", "\"documents\":\(summary.documents)",

@@ -83,7 +83,7 @@ struct ValidateCommand: AsyncParsableCommand {
         let (inputs, readProblems) = await validateAll(collected.items, with: validator, profile: exportProfile)
         readProblems.forEach(printError)
         let totals = try writeReport(of: inputs)
-        if output != nil, format != .text { FileHandle.standardError.write(TextReportSummary.line(totals)) }
+        if output != nil, format != .text { FileHandle.standardError.write(Data((totals.summary + "\n").utf8)) }
         if !collected.problems.isEmpty || !readProblems.isEmpty || (totals.documents == 0 && collected.items.isEmpty) {
             if totals.documents == 0 && collected.items.isEmpty && collected.problems.isEmpty { printError("no documents found") }
             throw ExitCode(ExitStatus.usageOrIO.rawValue)
@@ -172,7 +172,7 @@ struct ValidateCommand: AsyncParsableCommand {
         let start = ContinuousClock.now
         let result = DocumentSource.readDocuments(bytes: bytes, sourceName: name, profile: profile)
         let elapsed = start.duration(to: .now)
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
         return DocumentReport.reports(for: result, seconds: seconds)
     }
 
@@ -203,12 +203,5 @@ func loadExportProfile(_ path: String?) throws -> ExportProfile? {
     } catch {
         printError(String(describing: error))
         throw ExitCode(ExitStatus.usageOrIO.rawValue)
-    }
-}
-
-/// The one-line summary printed on standard error when the report goes to a file.
-enum TextReportSummary {
-    static func line(_ totals: ReportTotals) -> Data {
-        Data("\(totals.documents) documents checked: \(totals.passed) passed, \(totals.failed) failed\n".utf8)
     }
 }

@@ -11,4 +11,15 @@ int passerelle_syncfs(int fd);
 /// `errno` set.
 int passerelle_open_anonymous_file(const char *directory);
 
+#include <stddef.h>
+
+/// Writes the `count` bytes at `bytes` to `fd` — at `offset` (`pwrite`), or at the file position
+/// when `offset` is negative (`write`) — through short writes and interruptions. Returns 0, or
+/// the `errno` of the failure (`EIO` when the system writes nothing without saying why).
+int passerelle_write_all(int fd, const void *bytes, size_t count, long long offset);
+
+/// Reads exactly `count` bytes at `offset` of `fd` into `bytes` (`pread`), through short reads
+/// and interruptions. Returns 0, or the `errno` of the failure (`EIO` when the file ends first).
+int passerelle_read_exactly(int fd, void *bytes, size_t count, long long offset);
+
 #endif

@@ -17,6 +17,13 @@ public struct ReportTotals: Sendable, Equatable {
     /// Documents that passed.
     public var passed: Int { documents - failed }
 
+    /// `N documents checked: P passed, F failed (E errors, W warnings)`: the text report's last
+    /// line, and what `validate` prints on standard error when the report goes to a file.
+    public var summary: String {
+        "\(documents) document\(documents == 1 ? "" : "s") checked: \(passed) passed, \(failed) failed "
+            + "(\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s"))"
+    }
+
     /// No counts.
     public init() {}
 
@@ -107,6 +114,8 @@ public struct RenderedReports: Sendable {
             try Self.render(report, timed: true, format: format, into: &head)
         }
         var tailTotals = totals
+        // Added one by one, as the times of reports rendered whole are summed (JUnit's total then
+        // reads the same either way; a product can differ in its last digit).
         for _ in 0..<awaitingTime { tailTotals.seconds += share }
         totals = headTotals + tailTotals
     }
@@ -116,7 +125,7 @@ public struct RenderedReports: Sendable {
 
     /// Writes the reports in order, the head then the appended ones; `numbering` gives the
     /// run-wide SARIF indexes of the head's and the tail's rules and artifacts.
-    func write(to output: inout ReportOutput, numbering: (head: SARIFNumbering, tail: SARIFNumbering) = (.init(), .init())) throws {
+    func write(to output: inout ReportOutput, numbering: (head: SARIFNumbering, tail: SARIFNumbering)) throws {
         guard let share else { preconditionFailure("written before finish(head:share:)") }
         let time = try format.timeText(share)
         try Self.decode(head.bytes, time: time, numbering: numbering.head, into: &output)
@@ -299,25 +308,21 @@ public struct ReportWriter: Sendable {
     }
 
     /// Writes the report of `inputs` (in order) to `sink`, in pieces of about `bufferSize` bytes.
-    /// - Parameter omittedPasses: documents that passed and were not rendered (text only).
     /// - Returns: the totals the report states.
     @discardableResult
-    public func write(
-        _ inputs: [RenderedReports], omittedPasses: Int = 0, bufferSize: Int = 1 << 20, to sink: @escaping ([UInt8]) throws -> Void
-    ) throws -> ReportTotals {
-        var totals = inputs.reduce(ReportTotals()) { $0 + $1.totals }
-        totals.documents += omittedPasses
-        var output = ReportOutput(separator: format == .json || format == .sarif ? Array(",\n".utf8) : [], bufferSize: bufferSize, sink: sink)
+    public func write(_ inputs: [RenderedReports], bufferSize: Int = 1 << 20, to sink: @escaping ([UInt8]) throws -> Void) throws
+        -> ReportTotals
+    {
+        let totals = inputs.reduce(ReportTotals()) { $0 + $1.totals }
+        var output = ReportOutput(separator: format.elementSeparator, bufferSize: bufferSize, sink: sink)
+        // SARIF: the run-wide numbers of each input's rules and artifacts (no tables elsewhere).
         var run = SARIFTables()
-        var numberings: [(head: SARIFNumbering, tail: SARIFNumbering)] = []
-        if format == .sarif {
-            numberings = inputs.map { input in (run.absorb(input.tables.head), run.absorb(input.tables.tail)) }
-        }
+        let numberings = inputs.map { input in (head: run.absorb(input.tables.head), tail: run.absorb(input.tables.tail)) }
         let (head, end) = try format.envelope(totals, sarif: run, toolVersion: toolVersion)
         try output.write(head[...])
-        for (index, input) in inputs.enumerated() {
+        for (input, numbering) in zip(inputs, numberings) {
             precondition(input.format == format, "an input rendered in another format")
-            if format == .sarif { try input.write(to: &output, numbering: numberings[index]) } else { try input.write(to: &output) }
+            try input.write(to: &output, numbering: numbering)
         }
         try output.write(end[...])
         try output.flush()
@@ -351,7 +356,7 @@ extension ReportFormat {
     /// What goes before and after the documents.
     func envelope(_ totals: ReportTotals, sarif: SARIFTables, toolVersion: String) throws -> (head: [UInt8], end: [UInt8]) {
         switch self {
-        case .text: ([], Array(TextReport.summary(totals).utf8))
+        case .text: ([], Array((totals.summary + "\n").utf8))
         case .json: (JSONReport.head(totals), try JSONReport.end(toolVersion: toolVersion))
         case .junit: (JUnitReport.head(totals), Array(JUnitReport.end.utf8))
         case .sarif: try SARIFReport.envelope(sarif, toolVersion: toolVersion)

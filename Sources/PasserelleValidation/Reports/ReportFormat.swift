@@ -12,34 +12,19 @@ public enum ReportFormat: String, Sendable, CaseIterable {
     /// SARIF 2.1.0 (GitHub code scanning).
     case sarif
 
-    /// Whether this format can be rendered without the reports of documents that passed without
-    /// any diagnostic (after the first of each file): the text report prints nothing for them but
-    /// their number, SARIF lists results, and a file's artifact comes from its first report. JSON
-    /// and JUnit list every document.
-    public var omitsSilentPasses: Bool { self == .text || self == .sarif }
-
     /// Renders reports in this format, whole, in memory (`passerelle validate` renders them
-    /// input by input instead: ``RenderedReports``, ``ReportWriter``). `omittedPasses`:
-    /// documents that passed without any diagnostic and whose reports were not kept (see
-    /// ``omitsSilentPasses``; the text report counts them in its summary).
-    public func render(_ reports: [DocumentReport], toolVersion: String, omittedPasses: Int = 0) throws -> Data {
-        precondition(omittedPasses == 0 || omitsSilentPasses, "\(rawValue) reports list every document")
+    /// input by input instead: ``RenderedReports``, ``ReportWriter``).
+    public func render(_ reports: [DocumentReport], toolVersion: String) throws -> Data {
         var rendered = RenderedReports(format: self, spool: nil)
         for report in reports { try rendered.append(report) }
         try rendered.finish(head: [], share: 0)
         var data = Data()
-        try ReportWriter(format: self, toolVersion: toolVersion).write([rendered], omittedPasses: omittedPasses) { data.append(contentsOf: $0) }
+        try ReportWriter(format: self, toolVersion: toolVersion).write([rendered]) { data.append(contentsOf: $0) }
         return data
     }
-}
 
-/// The classic compiler-style text report: a line per diagnostic (``ReportFormat/fragment(of:timed:)``), then a summary.
-enum TextReport {
-    static func summary(_ totals: ReportTotals) -> String {
-        let (total, failed, errors, warnings) = (totals.documents, totals.failed, totals.errors, totals.warnings)
-        return "\(total) document\(total == 1 ? "" : "s") checked: \(total - failed) passed, \(failed) failed "
-            + "(\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s"))\n"
-    }
+    /// What goes between two elements of the report's list of documents (or SARIF results).
+    var elementSeparator: [UInt8] { self == .json || self == .sarif ? Array(",\n".utf8) : [] }
 }
 
 /// A JSON document with a summary and every report, as `JSONEncoder` writes it pretty-printed

@@ -35,11 +35,8 @@ public final class ReportSpool: @unchecked Sendable {
             guard descriptor >= 0 else { throw ReportSpoolError(directory: directory, operation: "create", errno: errno) }
         }
         let start = end
-        try repeatUntilDone(bytes.count, operation: "write") { done in
-            bytes.withUnsafeBytes { buffer in
-                pwrite(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(start) + off_t(done))
-            }
-        }
+        let failure = bytes.withUnsafeBytes { passerelle_write_all(descriptor, $0.baseAddress, $0.count, start) }
+        guard failure == 0 else { throw ReportSpoolError(directory: directory, operation: "write", errno: failure) }
         end += Int64(bytes.count)
         return start..<end
     }
@@ -48,28 +45,9 @@ public final class ReportSpool: @unchecked Sendable {
     func read(_ range: Range<Int64>) throws(ReportSpoolError) -> [UInt8] {
         let descriptor = lock.withLock { self.descriptor }
         var bytes = [UInt8](repeating: 0, count: Int(range.count))
-        try repeatUntilDone(bytes.count, operation: "read") { done in
-            bytes.withUnsafeMutableBytes { buffer in
-                pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(range.lowerBound) + off_t(done))
-            }
-        }
+        let failure = bytes.withUnsafeMutableBytes { passerelle_read_exactly(descriptor, $0.baseAddress, $0.count, range.lowerBound) }
+        guard failure == 0 else { throw ReportSpoolError(directory: directory, operation: "read", errno: failure) }
         return bytes
-    }
-
-    /// Calls `transfer` (a `pread` or `pwrite` of what is left, given what is done) until
-    /// `count` bytes are done; retries on EINTR.
-    private func repeatUntilDone(_ count: Int, operation: String, _ transfer: (Int) -> Int) throws(ReportSpoolError) {
-        var done = 0
-        while done < count {
-            let moved = transfer(done)
-            if moved > 0 {
-                done += moved
-            } else if moved < 0, errno == EINTR {
-                continue
-            } else {
-                throw ReportSpoolError(directory: directory, operation: operation, errno: moved < 0 ? errno : EIO)
-            }
-        }
     }
 }
 
@@ -83,6 +61,6 @@ public struct ReportSpoolError: Error, CustomStringConvertible {
     public let errno: Int32
 
     public var description: String {
-        "cannot \(operation) the report spool in \(directory) (\(String(cString: strerror(errno))))"
+        "[REPORT-SPOOL] cannot \(operation) the report spool in \(directory) (\(String(cString: strerror(errno))))"
     }
 }
