@@ -15,6 +15,29 @@ struct EncodingTests {
         }
     }
 
+    /// The decoder makes strings without the standard library validating them again, trusting the
+    /// tables: every byte of every code page must decode to well-formed UTF-8 that is exactly its
+    /// scalar's, alone and between ASCII runs, and the string must behave as a validated one.
+    @Test(arguments: [TextEncoding.windows1252, .iso88591, .iso885915])
+    func everyCodePageByteDecodesToWellFormedUTF8(encoding: TextEncoding) throws {
+        let decoder = TextDecoder(encoding)
+        for byte in 0...255 {
+            let scalarValue = try #require(decoder.table?.scalars[byte])
+            let decoded = decoder.decode([0x61, UInt8(byte), 0x62] + Array(repeating: 0x63, count: byte % 9))
+            guard scalarValue != SingleByteTable.undefined else {
+                #expect(decoded.text == nil, "byte \(byte)")
+                continue
+            }
+            let text = try #require(decoded.text, "byte \(byte)")
+            let scalar = try #require(Unicode.Scalar(scalarValue))
+            let expected = "a" + String(Character(scalar)) + "b" + String(repeating: "c", count: byte % 9)
+            #expect(Array(text.utf8) == Array(expected.utf8), "byte \(byte)")
+            #expect(String(validating: Array(text.utf8), as: UTF8.self) == expected, "byte \(byte)")
+            #expect(text == expected && text.count == expected.count && text.uppercased() == expected.uppercased())
+            #expect(text.unicodeScalars.map(\.value) == expected.unicodeScalars.map(\.value))
+        }
+    }
+
     @Test(arguments: [0x81, 0x8D, 0x8F, 0x90, 0x9D] as [UInt8])
     func windows1252UndefinedBytesAreErrors(byte: UInt8) {
         let (text, issue) = TextDecoder(.windows1252).decode([0x41, byte, 0x42])

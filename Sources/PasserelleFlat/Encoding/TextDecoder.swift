@@ -66,50 +66,34 @@ public struct TextDecoder: Sendable {
     /// Decodes `bytes`. Returns `nil` text when a byte is undecodable; a `.c1Control` issue
     /// comes with the decoded text.
     ///
-    /// Single-byte encodings take two passes over the bytes, both skipping ASCII runs eight bytes
-    /// at a time: the first finds the exact UTF-8 length (and the first issue), the second writes
-    /// the string once, runs of ASCII copied as they are, other bytes through the 256-entry table.
+    /// Single-byte encodings take one pass over the bytes, skipping ASCII runs eight bytes at a
+    /// time: runs of ASCII are copied as they are, other bytes go through the 256-entry table into
+    /// a scratch buffer (at most three UTF-8 bytes per byte), which becomes the string. The bytes
+    /// written are valid UTF-8 by construction (the tables hold only well-formed sequences, pinned
+    /// by `TextDecoderTests`), and UTF-8 input has been validated by ``UTF8Validator``, so the
+    /// string is made without the standard library validating it a second time.
     public func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> (text: String?, issue: DecodeIssue?) {
         let count = bytes.count
         guard let base = bytes.baseAddress, count > 0 else { return ("", nil) }
         let prefix = Self.asciiRunEnd(base, from: 0, to: count)
-        if prefix == count { return (String(decoding: bytes, as: UTF8.self), nil) }
+        if prefix == count { return (Self.string(validUTF8: bytes, isASCII: true), nil) }
         guard let table else {
             if let offset = UTF8Validator.firstInvalidOffset(UnsafeBufferPointer(rebasing: bytes[prefix...])) {
                 return (nil, DecodeIssue(kind: .undecodable, byteOffset: prefix + offset, byte: bytes[prefix + offset]))
             }
-            return (String(decoding: bytes, as: UTF8.self), nil)
+            return (Self.string(validUTF8: bytes, isASCII: false), nil)
         }
         if utf8WhereValid, UTF8Validator.firstInvalidOffset(UnsafeBufferPointer(rebasing: bytes[prefix...])) == nil {
-            return (String(decoding: bytes, as: UTF8.self), DecodeIssue(kind: .readAsUTF8, byteOffset: prefix, byte: bytes[prefix]))
+            return (Self.string(validUTF8: bytes, isASCII: false),
+                DecodeIssue(kind: .readAsUTF8, byteOffset: prefix, byte: bytes[prefix]))
         }
         return table.packed.withUnsafeBufferPointer { packed in
-            // Pass 1: exact length, first undecodable byte, first C1 control.
-            var length = prefix
-            var issue: DecodeIssue?
-            var offset = prefix
-            while offset < count {
-                let byte = base[offset]
-                if byte < 0x80 {
-                    let end = Self.asciiRunEnd(base, from: offset + 1, to: count)
-                    length += end - offset
-                    offset = end
-                    continue
-                }
-                let entry = packed[Int(byte)]
-                let size = Int(entry >> 24)
-                if size == 0 { return (nil, DecodeIssue(kind: .undecodable, byteOffset: offset, byte: byte)) }
-                if issue == nil, table.hasC1Controls, byte <= 0x9F {
-                    issue = DecodeIssue(kind: .c1Control, byteOffset: offset, byte: byte)
-                }
-                length += size
-                offset += 1
-            }
-            // Pass 2: write, straight into the string's storage (no temporary copy).
-            let text = String(unsafeUninitializedCapacity: length) { out -> Int in
-                guard let target = out.baseAddress else { return 0 }
-                var written = 0
-                var offset = 0
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count * 3) { scratch -> (String?, DecodeIssue?) in
+                guard let target = scratch.baseAddress else { return (nil, nil) }
+                target.update(from: base, count: prefix)
+                var written = prefix
+                var issue: DecodeIssue?
+                var offset = prefix
                 while offset < count {
                     let byte = base[offset]
                     if byte < 0x80 {
@@ -120,20 +104,28 @@ public struct TextDecoder: Sendable {
                         continue
                     }
                     let entry = packed[Int(byte)]
+                    let size = Int(entry >> 24)
+                    if size == 0 { return (nil, DecodeIssue(kind: .undecodable, byteOffset: offset, byte: byte)) }
+                    if issue == nil, table.hasC1Controls, byte <= 0x9F {
+                        issue = DecodeIssue(kind: .c1Control, byteOffset: offset, byte: byte)
+                    }
                     target[written] = UInt8(truncatingIfNeeded: entry)
                     target[written + 1] = UInt8(truncatingIfNeeded: entry >> 8)
-                    if entry >> 24 == 3 {
-                        target[written + 2] = UInt8(truncatingIfNeeded: entry >> 16)
-                        written += 3
-                    } else {
-                        written += 2
-                    }
+                    if size == 3 { target[written + 2] = UInt8(truncatingIfNeeded: entry >> 16) }
+                    written += size
                     offset += 1
                 }
-                return written
+                return (Self.string(validUTF8: UnsafeBufferPointer(rebasing: scratch[0..<written]), isASCII: false), issue)
             }
-            return (text, issue)
         }
+    }
+
+    /// A string of bytes already known to be well-formed UTF-8 (checked by ``UTF8Validator`` or
+    /// written from a code page's table), copied without validating them again.
+    @inline(__always)
+    static func string(validUTF8 bytes: UnsafeBufferPointer<UInt8>, isASCII: Bool) -> String {
+        let span = unsafe Span<UInt8>(_unsafeElements: bytes)
+        return String(copying: unsafe UTF8Span(unchecked: span, isKnownASCII: isASCII))
     }
 
     /// End of the run of ASCII bytes (< 0x80) starting at `start`, at most `end`; eight bytes per step.

@@ -69,6 +69,8 @@ final class SingleByteTable: Sendable {
         for byte in 0..<256 where scalars[byte] != Self.undefined {
             guard let scalar = Unicode.Scalar(scalars[byte]) else { continue }
             let encoded = Array(String(Character(scalar)).utf8)
+            // `packed` holds three UTF-8 bytes, and the decoder's scratch buffer three per byte.
+            precondition(encoded.count <= 3, "a single-byte code page maps into the Basic Multilingual Plane")
             lengths[byte] = UInt8(encoded.count)
             for (offset, value) in encoded.enumerated() { utf8[byte * 4 + offset] = value }
         }
