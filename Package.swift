@@ -71,7 +71,7 @@ let package = Package(
         .target(
             name: "PasserelleFlat",
             dependencies: [
-                "PasserelleModel",
+                "PasserelleModel", "CPasserelleSystem",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -212,7 +212,10 @@ let package = Package(
         ),
         .testTarget(
             name: "PasserelleFlatTests",
-            dependencies: ["PasserelleFlat", "PasserelleModel", "PasserelleTestSupport"],
+            dependencies: [
+                "PasserelleFlat", "PasserelleModel", "PasserelleTestSupport", "CPasserelleSystem",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -61,3 +61,14 @@ int passerelle_read_exactly(int fd, void *bytes, size_t count, long long offset)
     }
     return 0;
 }
+
+/* BoringSSL's one-shot SHA-256, as swift-crypto prefixes it; weak, so that a program without it
+   (swift-crypto on CryptoKit, a renamed prefix) still links and takes the fallback. */
+extern uint8_t *CCryptoBoringSSL_SHA256(const uint8_t *data, size_t len, uint8_t out[32]) __attribute__((weak));
+
+int passerelle_sha256(const void *bytes, size_t count, uint8_t digest[32]) {
+    if (CCryptoBoringSSL_SHA256 == NULL) return -1;
+    static const uint8_t empty = 0;
+    CCryptoBoringSSL_SHA256(bytes != NULL ? (const uint8_t *)bytes : &empty, count, digest);
+    return 0;
+}
