@@ -76,6 +76,26 @@ struct ByteRoutineTests {
         }
     }
 
+    /// The row cache reuses a value when a column's bytes equal the previous row's: a difference
+    /// at any position of any length, across the eight-byte steps, must be seen.
+    @Test func equalBytesSeesADifferenceAtEveryPosition() {
+        for length in 0...40 {
+            let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+            bytes.withUnsafeBytes { x in
+                let base = x.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+                #expect(DelimitedColumns.equalBytes(base, base, length))
+                for position in 0..<length {
+                    var other = bytes
+                    other[position] ^= 0x01
+                    other.withUnsafeBytes { y in
+                        #expect(!DelimitedColumns.equalBytes(base, y.baseAddress!, length), "length \(length) position \(position)")
+                        #expect(DelimitedColumns.equalBytes(base, y.baseAddress!, position), "prefix \(position)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test func firstStopMatchesAByteByByteSearch() {
         var generator = SystemRandomNumberGenerator()
         let alphabet: [UInt8] = [0x3B, 0x22, 0x0A, 0x0D, 0x5C, 0x61, 0x62, 0xE9, 0x00, 0x80]
