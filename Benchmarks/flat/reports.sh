@@ -22,28 +22,10 @@ data="$home/data/flat"
 mkdir -p "$data"
 PY=$(bash "$shared/bench/setup.sh" | tail -n 1)
 
-bin="${PASSERELLE_BIN:-}"
-if [ -z "$bin" ]; then
-  (cd "$root" && swift build -c release --product passerelle >&2)
-  bin="$root/.build/release/passerelle"
-fi
-
-base="$data/lgc-200000.csv"
-[ -f "$base" ] || "$PY" "$shared/bench/flat/make_lgc_export.py" --rows 200000 --out "$base"
-double="$data/lgc-200000-x2.csv"
-if [ ! -f "$double" ]; then
-  head -n 1 "$base" > "$double"
-  for _ in 1 2; do tail -n +2 "$base" >> "$double"; done
-fi
-files=("$base" "$double")
-if [ "${REPORTS_LARGE:-0}" = 1 ]; then
-  large="$data/lgc-200000-x22.csv"
-  if [ ! -f "$large" ]; then
-    head -n 1 "$base" > "$large"
-    for _ in $(seq 22); do tail -n +2 "$base" >> "$large"; done
-  fi
-  files+=("$large")
-fi
+source "$here/exports.sh"
+bin=$(passerelle_binary)
+files=("$(base_export 200000)" "$(repeated_export 200000 2)")
+if [ "${REPORTS_LARGE:-0}" = 1 ]; then files+=("$(repeated_export 200000 22)"); fi
 failing_rows="${REPORTS_FAILING_ROWS:-1000000}"
 failing="$data/lgc-failing-$failing_rows.csv"
 if [ ! -f "$failing" ]; then

@@ -34,23 +34,10 @@ data="$home/data/flat"
 results="$home/results/flat-$(date +%Y%m%d-%H%M%S).jsonl"
 mkdir -p "$data" "$(dirname "$results")"
 
-bin="${PASSERELLE_BIN:-}"
-if [ -z "$bin" ]; then
-  (cd "$root" && swift build -c release --product passerelle >&2)
-  bin="$root/.build/release/passerelle"
-fi
-
-base="$data/lgc-$rows.csv"
-[ -f "$base" ] || "$PY" "$shared/bench/flat/make_lgc_export.py" --rows "$rows" --out "$base"
-files=("$base")
-for n in $copies; do
-  out="$data/lgc-$rows-x$n.csv"
-  if [ ! -f "$out" ]; then
-    head -n 1 "$base" > "$out"
-    for _ in $(seq "$n"); do tail -n +2 "$base" >> "$out"; done
-  fi
-  files+=("$out")
-done
+source "$here/exports.sh"
+bin=$(passerelle_binary)
+files=("$(base_export "$rows")")
+for n in $copies; do files+=("$(repeated_export "$rows" "$n")"); done
 
 run_timed() { # label file command... -> one JSON line per tool with peak_rss_mb
   local label="$1" file="$2"; shift 2

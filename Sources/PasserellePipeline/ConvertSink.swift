@@ -275,14 +275,9 @@ public actor ConvertSink: DocumentSink {
                     try reader.seek(toOffset: UInt64(position.offset))
                     let line = try reader.read(upToCount: position.length) ?? Data()
                     let entry = try JSONDecoder().decode(ManifestEntry.self, from: line)
-                    // Indented one level more: every line break of the pretty form (string values
-                    // hold theirs escaped) gets four spaces after it.
-                    var element = Data((first ? "\n    " : ",\n    ").utf8)
-                    for byte in try encoder.encode(entry) {
-                        element.append(byte)
-                        if byte == UInt8(ascii: "\n") { element.append(contentsOf: Self.indentation) }
-                    }
-                    try writer.write(contentsOf: element)
+                    // One level further in than the pretty form, inside the list.
+                    let element = JSONText.indented(Array(try encoder.encode(entry))[...], by: 4)
+                    try writer.write(contentsOf: Data((first ? "\n" : ",\n").utf8) + element)
                     first = false
                     if success { counts.success += 1 } else { counts.failure += 1 }
                 }
@@ -304,8 +299,6 @@ public actor ConvertSink: DocumentSink {
         try Self.rename(temporary, to: target)
         return counts
     }
-
-    private static let indentation = [UInt8]("    ".utf8)
 
     /// Where a source's latest manifest line is in `manifest.ndjson`.
     private struct ManifestLine {

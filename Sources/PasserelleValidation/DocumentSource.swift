@@ -398,30 +398,11 @@ extension DocumentReport {
             diagnostics: extraDiagnostics + read.diagnostics, seconds: seconds, records: read.records, lines: read.lines)
     }
 
-    /// Reports for a flat export read from a file as a stream: each document becomes its report
-    /// as soon as it is read and is not kept, so that the file's reports are held, not its
-    /// documents. Same reports as ``reports(for:seconds:)`` on the file's bytes. `nil` when the
-    /// file is not a flat export (CDA and HPRIM are read whole, CDA through `DocumentValidator`).
-    /// ``streamReports(contentsOf:sourceName:profile:_:)`` does not hold the reports either.
-    /// - Throws: when the file cannot be opened.
-    public static func streamedReports(contentsOf url: URL, sourceName: String, profile: ExportProfile) throws -> [DocumentReport]? {
-        var tail: [DocumentReport] = []
-        guard let head = try streamReports(contentsOf: url, sourceName: sourceName, profile: profile, { tail.append($0) }) else { return nil }
-        return head.reports + tail.map { $0.withSeconds(head.share) }
-    }
-
-    /// This report with its time set to `seconds`.
-    public func withSeconds(_ seconds: Double) -> DocumentReport {
-        var report = self
-        report.seconds = seconds
-        return report
-    }
-
-    /// Streams the reports of a flat export in a file (see
-    /// ``streamedReports(contentsOf:sourceName:profile:)``) without keeping
-    /// any: `each` gets the report of every document after the first as soon as it is read,
-    /// with no time (``StreamedReportsHead/share`` is each one's time, known at the end). The
-    /// first report is held back: the file-level diagnostics, known at the end, go with it or in
+    /// Streams the reports of a flat export in a file without keeping any, so that validating a
+    /// large export holds neither its documents nor their reports (the same reports as
+    /// ``reports(for:seconds:)`` on the file's bytes, times aside): `each` gets the report of every
+    /// document after the first as soon as it is read, with no time (``StreamedReportsHead/share``
+    /// is each one's time, known at the end). The first report is held back: the file-level diagnostics, known at the end, go with it or in
     /// a report of the whole file before it (``StreamedReportsHead/reports``).
     /// - Returns: the reports that go before every report `each` got; `nil` when the file is no
     ///   flat export (`each` is then never called).

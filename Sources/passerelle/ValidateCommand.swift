@@ -96,13 +96,13 @@ struct ValidateCommand: AsyncParsableCommand {
     private func writeReport(of inputs: [RenderedReports]) throws -> ReportTotals {
         let handle: FileHandle
         if let output {
-            guard FileManager.default.createFile(atPath: output, contents: nil),
-                let opened = FileHandle(forWritingAtPath: output)
-            else {
+            // open(2) itself, so that the message gives its own reason (a permission, a missing folder).
+            let descriptor = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+            guard descriptor >= 0 else {
                 printError("\(output): cannot write the report (\(String(cString: strerror(errno))))")
                 throw ExitCode(ExitStatus.usageOrIO.rawValue)
             }
-            handle = opened
+            handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         } else {
             handle = .standardOutput
         }

@@ -22,6 +22,15 @@ struct ValidateCommandTests {
         #expect(!widened.stderr.contains("not read, by extension"))
     }
 
+    @Test("a report that cannot be written is an I/O error (exit 2) naming the file and the system's reason")
+    func unwritableReport() async throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("a.xml", SampleCDA.valid(id: "a"))
+        let result = try await CLI.run(["validate", "--rules", "none", "--format", "json", "--output", "missing/report.json", "a.xml"], in: dir.url)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("missing/report.json: cannot write the report (No such file or directory)"), "\(result.stderr)")
+    }
+
     @Test("exit 1 when a document fails, and the other documents are still reported")
     func failingDocument() async throws {
         let dir = try TemporaryDirectory()

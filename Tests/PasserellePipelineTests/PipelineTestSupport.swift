@@ -2,6 +2,7 @@ import Foundation
 import PasserellePipeline
 import PasserelleStore
 import PasserelleValidation
+import PasserelleFlat
 
 /// A temporary directory removed when the value is deinitialised.
 final class ScratchDirectory: @unchecked Sendable {
@@ -103,4 +104,22 @@ enum TestCDA {
 extension PipelineConfiguration {
     /// Well-formedness and safety limits only.
     static let wellFormed = PipelineConfiguration(validator: DocumentValidator(rules: .none), jobs: 2)
+}
+
+extension DocumentReport {
+    /// Every report of a flat export in a file, collected from
+    /// ``DocumentReport/streamReports(contentsOf:sourceName:profile:_:)`` with each streamed report
+    /// given its share of the time; `nil` when the file is no flat export.
+    static func streamedReports(contentsOf url: URL, sourceName: String, profile: ExportProfile) throws -> [DocumentReport]? {
+        var tail: [DocumentReport] = []
+        guard let head = try streamReports(contentsOf: url, sourceName: sourceName, profile: profile, { tail.append($0) }) else { return nil }
+        return head.reports + tail.map { $0.withSeconds(head.share) }
+    }
+
+    /// This report with its time set to `seconds`.
+    func withSeconds(_ seconds: Double) -> DocumentReport {
+        var report = self
+        report.seconds = seconds
+        return report
+    }
 }

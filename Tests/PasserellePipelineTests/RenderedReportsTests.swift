@@ -29,36 +29,30 @@ struct RenderedReportsTests {
         return try encoder.encode(whole) + Data("\n".utf8)
     }
 
-    /// Reports of every shape: errors with and without a location, warnings, rows of an export,
-    /// a name XML and JSON must escape, no format, a time with many digits.
     /// The SARIF log as it was rendered whole, from every report at once: the numbering of rules
     /// and artifacts that the piecewise rendering must keep.
     static func wholeSARIF(_ reports: [DocumentReport], version: String) throws -> Data {
         typealias S = SARIFReport
         var ruleIndex: [String: Int] = [:], artifactIndices: [String: Int] = [:]
         var rules: [S.Rule] = [], results: [S.Result] = [], artifacts: [S.Artifact] = []
+        /// The index of `key`, numbered in order of first appearance (`added` runs for a new one).
+        func number(_ key: String, in indices: inout [String: Int], added: (Int) -> Void) -> Int {
+            if let known = indices[key] { return known }
+            let index = indices.count
+            indices[key] = index
+            added(index)
+            return index
+        }
         for report in reports {
             let uri = S.relativeURI(report.source)
-            let artifactIndex: Int
-            if let known = artifactIndices[uri] {
-                artifactIndex = known
-            } else {
-                artifactIndex = artifacts.count
-                artifactIndices[uri] = artifactIndex
+            let artifactIndex = number(uri, in: &artifactIndices) { index in
                 let whole = report.records == nil
-                artifacts.append(S.Artifact(location: S.ArtifactLocation(uri: uri, index: artifactIndex), length: whole ? report.size : nil,
+                artifacts.append(S.Artifact(location: S.ArtifactLocation(uri: uri, index: index), length: whole ? report.size : nil,
                     hashes: whole ? ["sha-256": report.sha256] : nil))
             }
             for diagnostic in report.diagnostics {
                 let id = diagnostic.code.rawValue
-                let index: Int
-                if let known = ruleIndex[id] {
-                    index = known
-                } else {
-                    index = rules.count
-                    ruleIndex[id] = index
-                    rules.append(S.Rule(id: id, shortDescription: S.Text(text: id)))
-                }
+                let index = number(id, in: &ruleIndex) { _ in rules.append(S.Rule(id: id, shortDescription: S.Text(text: id))) }
                 let region = diagnostic.location.map { S.Region(startLine: max(1, $0.line), startColumn: max(1, $0.column)) }
                 let level = switch diagnostic.severity {
                 case .error: "error"
@@ -76,6 +70,8 @@ struct RenderedReportsTests {
         return try encoder.encode(log) + Data("\n".utf8)
     }
 
+    /// Reports of every shape: errors with and without a location, warnings, rows of an export,
+    /// a name XML and JSON must escape, no format, a time with many digits.
     static let samples: [DocumentReport] = [
         DocumentReport(
             source: "c good & <odd> \"name\" / é.xml", format: .cda, size: 1200, sha256: String(repeating: "a", count: 64), rules: "ci-sis",

@@ -74,10 +74,10 @@ enum JSONReport {
 
 /// Byte-level helpers for JSON text written by `JSONEncoder` (pretty-printed: a line break only
 /// between tokens, never raw inside a string).
-enum JSONText {
+package enum JSONText {
     /// `json` `spaces` further in: every line that is not empty, the first one only when `first`
     /// (a piece that starts a line).
-    static func indented(_ json: ArraySlice<UInt8>, by spaces: Int, first: Bool = true) -> [UInt8] {
+    package static func indented(_ json: ArraySlice<UInt8>, by spaces: Int, first: Bool = true) -> [UInt8] {
         let pad = [UInt8](repeating: UInt8(ascii: " "), count: spaces)
         var result: [UInt8] = []
         result.reserveCapacity(json.count + json.count / 8)

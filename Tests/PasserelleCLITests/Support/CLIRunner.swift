@@ -1,4 +1,5 @@
 import Foundation
+import PasserelleStore
 import PasserelleTestSupport
 import Testing
 
@@ -62,43 +63,46 @@ enum ReferenceProcess {
     /// Runs `executable` and waits, blocking the calling thread: only for values computed before
     /// the tests run (test arguments, conditions).
     static func runBlocking(_ executable: URL, _ arguments: [String]) throws -> CLIResult {
-        let scratch = try TemporaryDirectory()
-        let outURL = scratch.url.appendingPathComponent("stdout")
-        let errURL = scratch.url.appendingPathComponent("stderr")
-        for url in [outURL, errURL] { _ = FileManager.default.createFile(atPath: url.path, contents: nil) }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        try process.run()
-        process.waitUntilExit()
-        return CLIResult(
-            status: process.terminationStatus, stdout: try Data(contentsOf: outURL),
-            stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+        let run = try PreparedRun(executable, arguments)
+        try run.process.run()
+        run.process.waitUntilExit()
+        return try run.result()
     }
 
     /// Waits for the program without blocking a thread of the test run's concurrency pool: the
     /// tests run in parallel in one process, and a test blocked on a subprocess would hold a
     /// thread that others (a live server answering a timed request) need.
     static func run(_ executable: URL, _ arguments: [String], in directory: URL? = nil, stdin: Data? = nil) async throws -> CLIResult {
-        let scratch = try TemporaryDirectory()
-        let outURL = scratch.url.appendingPathComponent("stdout")
-        let errURL = scratch.url.appendingPathComponent("stderr")
-        let inURL = scratch.url.appendingPathComponent("stdin")
-        for url in [outURL, errURL] { _ = FileManager.default.createFile(atPath: url.path, contents: nil) }
-        try (stdin ?? Data()).write(to: inURL)
+        let run = try PreparedRun(executable, arguments, in: directory, stdin: stdin)
+        try await run.process.runUntilExit()
+        return try run.result()
+    }
+
+    /// A process set up to read `stdin` and write its outputs to files in a scratch directory.
+    private struct PreparedRun {
         let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
-        process.standardInput = try FileHandle(forReadingFrom: inURL)
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        try await process.runUntilExit()
-        return CLIResult(
-            status: process.terminationStatus, stdout: try Data(contentsOf: outURL),
-            stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+        let scratch: TemporaryDirectory
+        var outURL: URL { scratch.url.appendingPathComponent("stdout") }
+        var errURL: URL { scratch.url.appendingPathComponent("stderr") }
+
+        init(_ executable: URL, _ arguments: [String], in directory: URL? = nil, stdin: Data? = nil) throws {
+            scratch = try TemporaryDirectory()
+            let inURL = scratch.url.appendingPathComponent("stdin")
+            for url in [outURL, errURL] { _ = FileManager.default.createFile(atPath: url.path, contents: nil) }
+            try (stdin ?? Data()).write(to: inURL)
+            process.executableURL = executable
+            process.arguments = arguments
+            if let directory { process.currentDirectoryURL = directory }
+            process.standardInput = try FileHandle(forReadingFrom: inURL)
+            process.standardOutput = try FileHandle(forWritingTo: outURL)
+            process.standardError = try FileHandle(forWritingTo: errURL)
+        }
+
+        func result() throws -> CLIResult {
+            CLIResult(
+                status: process.terminationStatus, stdout: try Data(contentsOf: outURL),
+                stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+        }
     }
 }
 
@@ -184,13 +188,14 @@ extension CLI {
 }
 
 extension Process {
+    /// Subprocesses run by the tests at once: one per core. The tests run in parallel, and dozens
+    /// of subprocesses at a time would starve the timed tests of the test process itself.
+    static let testSlots = AsyncSemaphore(value: max(1, ProcessInfo.processInfo.activeProcessorCount))
+
     /// Starts the process and waits for it to end without blocking a thread of the concurrency
-    /// pool (see ``ReferenceProcess/run(_:_:in:stdin:)``). At most one process per core runs at
-    /// once: the tests run in parallel, and dozens of subprocesses at a time would starve the
-    /// timed tests of the test process itself.
+    /// pool (see ``ReferenceProcess/run(_:_:in:stdin:)``), holding one of ``testSlots``.
     func runUntilExit() async throws {
-        await SubprocessSlots.shared.acquire()
-        do {
+        try await Self.testSlots.withPermit {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 terminationHandler = { _ in continuation.resume() }
                 do {
@@ -200,36 +205,6 @@ extension Process {
                     continuation.resume(throwing: error)
                 }
             }
-        } catch {
-            await SubprocessSlots.shared.release()
-            throw error
-        }
-        await SubprocessSlots.shared.release()
-    }
-}
-
-/// Slots for subprocesses run by the tests: one per core.
-actor SubprocessSlots {
-    static let shared = SubprocessSlots(count: ProcessInfo.processInfo.activeProcessorCount)
-
-    private var available: Int
-    private var waiting: [CheckedContinuation<Void, Never>] = []
-
-    init(count: Int) { available = max(1, count) }
-
-    func acquire() async {
-        if available > 0 {
-            available -= 1
-            return
-        }
-        await withCheckedContinuation { waiting.append($0) }
-    }
-
-    func release() {
-        if waiting.isEmpty {
-            available += 1
-        } else {
-            waiting.removeFirst().resume()
         }
     }
 }
